@@ -1,0 +1,73 @@
+/**
+ * Events on the internal bus (PostgreSQL schema `bus`, table `events`): the only way data crosses a
+ * subgraph boundary besides federation. Payloads are JSON; amounts are decimal strings.
+ */
+export const topics = {
+  partnerUpserted: 'partner.upserted',
+  gamesRegistered: 'partner.games_registered',
+  ingestSecretRotated: 'partner.ingest_secret_rotated',
+  contractTermsSet: 'partner.contract_terms_set',
+  fxRateSet: 'fx.rate_set',
+  ingestBatch: 'transactions.ingest_batch',
+} as const;
+export type Topic = (typeof topics)[keyof typeof topics];
+
+/** Net change of one 15-minute bucket caused by one committed ingest batch (rollbacks subtract). */
+export interface BucketDelta {
+  gameCode: string;
+  currency: string;
+  /** ISO instant of the bucket's start (15-minute UTC interval of the transaction's occurredAt). */
+  bucketStart: string;
+  cashStake: string;
+  bonusStake: string;
+  cashWin: string;
+  bonusWin: string;
+  jackpotContribution: string;
+  jackpotWin: string;
+  /** Net change of the transaction count (a rollback takes its original out: -1). */
+  transactions: number;
+  /** Net change of the number of distinct rounds in the bucket. */
+  rounds: number;
+}
+
+export interface IngestBatchEvent {
+  partnerId: string;
+  /** When the batch was received: a late transaction for a closed period counts at its arrival. */
+  receivedAt: string;
+  deltas: BucketDelta[];
+}
+
+export interface PartnerUpsertedEvent {
+  partnerId: string;
+  code: string;
+  name: string;
+  kind: string;
+  timezone: string;
+  adapter: { type: string; pollUrl: string | null; pollApiKey: string | null; pollIntervalSeconds: number | null };
+  createdAt: string;
+}
+
+export interface GamesRegisteredEvent {
+  partnerId: string;
+  games: { code: string; name: string; category: string; declaredRtp: string }[];
+}
+
+export interface IngestSecretRotatedEvent {
+  partnerId: string;
+  /** The partner's ingest secrets, newest first; older ones stay valid for a grace period (rotation). */
+  secrets: string[];
+}
+
+export interface ContractTermsSetEvent {
+  partnerId: string;
+  effectiveFrom: string;
+  terms: unknown;
+}
+
+export interface FxRateSetEvent {
+  date: string;
+  currency: string;
+  /** 1 EUR = rate CCY. */
+  rate: string;
+  source: string;
+}

@@ -1,0 +1,2 @@
+// Replaced by the PostgreSQL bootstrap once the infrastructure lands.
+export default function setup(): void {}
