@@ -5,3 +5,4 @@ export * from './errors.ts';
 export * from './money.ts';
 export * from './canonical.ts';
 export * from './events.ts';
+export * from './fx.ts';

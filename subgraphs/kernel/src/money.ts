@@ -1,4 +1,4 @@
-import DecimalBase from 'decimal.js';
+import { Decimal as DecimalBase } from 'decimal.js';
 
 /**
  * The one decimal type of Clearhouse. Precision is far above the 20 significant digits DESIGN.md 5.3

@@ -1,0 +1,5 @@
+export * from './scalars.ts';
+export * from './server.ts';
+export * from './subgraph-schema.ts';
+export * from './context.ts';
+export * from './authenticate.ts';

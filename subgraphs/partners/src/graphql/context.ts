@@ -1,0 +1,9 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '@clearhouse/kernel/graphql/index';
+import type { PartnerLoaders } from './loaders.ts';
+
+export interface PartnersContext extends RequestContext {
+  /** A fork per request: its identity map never leaks between requests. */
+  em: EntityManager;
+  loaders: PartnerLoaders;
+}

@@ -1,0 +1,100 @@
+import { type Candidate, type CsvHeader, parseCsvHeader, parseCsvLine } from '../domain/index.ts';
+import { readLines, type TextLine } from './byte-lines.ts';
+import { addOutcome, emptyOutcome, ingestBatch, type IngestDeps, type IngestOutcome } from './ingest.ts';
+import { lineCandidate } from './line-candidates.ts';
+
+export const csvSource = 'CSV_REPORT';
+
+export interface CsvImportOptions {
+  /** Lines per ingest transaction: bounds memory, not the file. */
+  chunkLinesMax: number;
+  lineBytesMax: number;
+}
+
+export const csvImportDefaults: CsvImportOptions = { chunkLinesMax: 5_000, lineBytesMax: 64 * 1024 };
+
+export type CsvImportResult =
+  | ({ ok: true; lines: number; incompleteLastLine: number | null } & IngestOutcome)
+  | { ok: false; problem: string; line: number };
+
+/**
+ * Streams a csv-report file (DESIGN.md 3.3) into the ingest path: the header once, then the data lines in
+ * chunks of `chunkLinesMax`, each chunk one ingest transaction. While one chunk is being stored the next is
+ * read and parsed, and no more than that: at most two chunks are held, whatever the file's size. Every
+ * line is judged on its own, so an upload that stops half-way has committed whole chunks only, and the
+ * same file (or a longer version of it) uploaded again finds every stored line a duplicate.
+ *
+ * A final line without a line terminator may be a file cut short. It is imported when the header's last
+ * column is Timestamp, as in DESIGN.md 3.3: a cut line then always fails the strict timestamp format or
+ * the field count, so a line that parses is whole. If it does not parse, or the layout has another last
+ * column (where a cut "1.234,50" could still read as "1.234,5"), the line is neither imported nor
+ * quarantined but reported as `incompleteLastLine`; the complete file brings it in once.
+ */
+export async function importCsv(
+  deps: IngestDeps,
+  partnerId: string,
+  body: AsyncIterable<Uint8Array>,
+  options: CsvImportOptions = csvImportDefaults,
+): Promise<CsvImportResult> {
+  const total = emptyOutcome();
+  let header: CsvHeader | null = null;
+  let lines = 0;
+  let incompleteLastLine: number | null = null;
+  let candidates: Candidate[] = [];
+  let inflight: Promise<{ outcome: IngestOutcome } | { error: unknown }> | null = null;
+
+  const settle = async (): Promise<void> => {
+    if (inflight === null) return;
+    const settled = await inflight;
+    inflight = null;
+    if ('error' in settled) throw settled.error;
+    addOutcome(total, settled.outcome);
+  };
+  const flush = async (): Promise<void> => {
+    await settle();
+    if (candidates.length === 0) return;
+    // Settled in `settle`, with a handler attached at once so a failure is never an unhandled rejection.
+    inflight = ingestBatch(deps, partnerId, candidates, csvSource).then((outcome) => ({ outcome }), (error: unknown) => ({ error }));
+    candidates = [];
+  };
+
+  for await (const batch of readLines(body, { lineBytesMax: options.lineBytesMax, linesPerBatchMax: options.chunkLinesMax })) {
+    for (const line of batch) {
+      lines = line.line;
+      if (line.text.trim().length === 0 && line.problem === undefined) continue;
+      if (header === null) {
+        const parsed = parseCsvHeader(line.text);
+        if (!parsed.ok || line.problem !== undefined) {
+          const problem = line.problem !== undefined ? problemText(line) : `the header row is not usable: ${parsed.ok ? '' : parsed.problem}`;
+          await ingestBatch(deps, partnerId, [{ ok: false, reason: 'MALFORMED', detail: problem, raw: line.text, line: line.line }], csvSource);
+          return { ok: false, problem, line: line.line };
+        }
+        header = parsed.header;
+        continue;
+      }
+      const candidate = lineCandidate(line, (text, number) => parseCsvLine(header!, text, number));
+      if (!line.terminated && isPossiblyCut(header, candidate)) {
+        incompleteLastLine = line.line;
+        continue;
+      }
+      candidates.push(candidate);
+      if (candidates.length >= options.chunkLinesMax) await flush();
+    }
+  }
+  await flush();
+  await settle();
+  if (header === null) {
+    const problem = 'the file is empty: no header row';
+    return { ok: false, problem, line: 1 };
+  }
+  return { ok: true, lines, incompleteLastLine, ...total };
+}
+
+function isPossiblyCut(header: CsvHeader, candidate: Candidate): boolean {
+  const timestampLast = header.indexOf.get('Timestamp') === header.width - 1;
+  return !timestampLast || (!candidate.ok && candidate.reason === 'MALFORMED');
+}
+
+function problemText(line: TextLine): string {
+  return line.problem === 'INVALID_UTF8' ? 'the line is not valid UTF-8' : 'the line is too long';
+}

@@ -1,0 +1,141 @@
+import { type Clock, type QuarantineReason, topics } from '@clearhouse/kernel';
+import { appendEvents, postgresExecutor, type Sql, type TransactionSql } from '@clearhouse/kernel/db/index';
+import { aggregateBuckets, appliedRoundIds, type BatchDecision, type Candidate, candidatesPerBatchMax, decideBatch } from '../domain/index.ts';
+import { knownGames, loadView, type TransactionsInsert, transactionsInsertDefault, writeDecision } from './ingest-store.ts';
+import { storableCandidate } from './storable.ts';
+
+export interface IngestDeps {
+  sql: Sql;
+  /** Validation's notion of now (DESIGN.md 3: injectable, CLEARHOUSE_CLOCK_AT). */
+  clock: Clock;
+  retentionDays: number;
+  /** How new transactions are inserted; `transactionsInsertDefault` unless a benchmark compares them. */
+  transactionsInsert?: TransactionsInsert;
+}
+
+export interface RejectedRecord {
+  line: number | null;
+  externalId: string | null;
+  reason: QuarantineReason;
+  detail: string;
+}
+
+export interface IngestOutcome {
+  accepted: number;
+  duplicates: number;
+  quarantined: number;
+  /** Of `quarantined`, the records that could not be parsed (an ingest endpoint answers 4xx for them). */
+  malformed: number;
+  held: number;
+  rejected: RejectedRecord[];
+}
+
+/**
+ * Work that must commit with the records, or not at all. Both run under the partner's lock.
+ * - `claim` runs first in the first chunk's transaction: returning false writes nothing (an idempotency
+ *   key such as a webhook-id seen before), and `ingestWithHooks` answers null.
+ * - `beforeCommit` runs last in the last chunk's transaction (a poll cursor saved with its page).
+ */
+export interface IngestHooks {
+  claim?(tx: TransactionSql): Promise<boolean>;
+  beforeCommit?(tx: TransactionSql): Promise<void>;
+}
+
+/** A batch answer lists at most this many rejected records (the counts are always complete). */
+export const rejectedListedMax = 1000;
+
+function outcomeOf(decision: BatchDecision): IngestOutcome {
+  const quarantined = Object.values(decision.counts.quarantined).reduce((total, count) => total + count, 0);
+  return {
+    accepted: decision.counts.accepted,
+    duplicates: decision.counts.duplicates,
+    quarantined,
+    malformed: decision.counts.quarantined.MALFORMED,
+    held: decision.counts.heldRollbacks,
+    rejected: decision.quarantines.slice(0, rejectedListedMax).map((entry) => ({
+      line: entry.line ?? null,
+      externalId: entry.externalId ?? null,
+      reason: entry.reason,
+      detail: entry.detail,
+    })),
+  };
+}
+
+export function emptyOutcome(): IngestOutcome {
+  return { accepted: 0, duplicates: 0, quarantined: 0, malformed: 0, held: 0, rejected: [] };
+}
+
+/** Adds `part` into `total` (the rejected list stays bounded by `rejectedListedMax`). */
+export function addOutcome(total: IngestOutcome, part: IngestOutcome): void {
+  total.accepted += part.accepted;
+  total.duplicates += part.duplicates;
+  total.quarantined += part.quarantined;
+  total.malformed += part.malformed;
+  total.held += part.held;
+  total.rejected.push(...part.rejected.slice(0, rejectedListedMax - total.rejected.length));
+}
+
+/**
+ * Ingests one batch of one partner in ONE database transaction per chunk of `candidatesPerBatchMax`:
+ * the new rows, the quarantine records, the counters and the ingest event commit together or not at all.
+ * Batches of one partner are serialised by an advisory lock, so two concurrent ingesters never both
+ * insert the same id or judge a rollback against a state the other is changing.
+ */
+export async function ingestBatch(deps: IngestDeps, partnerId: string, candidates: readonly Candidate[], source: string): Promise<IngestOutcome> {
+  return (await ingestWithHooks(deps, partnerId, candidates, source, {}))!;
+}
+
+/** `ingestBatch` with work that commits with it (see IngestHooks); null when `claim` refused. */
+export async function ingestWithHooks(
+  deps: IngestDeps,
+  partnerId: string,
+  candidates: readonly Candidate[],
+  source: string,
+  hooks: IngestHooks,
+): Promise<IngestOutcome | null> {
+  const total = emptyOutcome();
+  const chunkCount = Math.max(1, Math.ceil(candidates.length / candidatesPerBatchMax));
+  for (let index = 0; index < chunkCount; index += 1) {
+    const chunk = candidates.slice(index * candidatesPerBatchMax, (index + 1) * candidatesPerBatchMax);
+    const outcome = await ingestChunk(deps, partnerId, chunk, source, {
+      ...(index === 0 && hooks.claim ? { claim: hooks.claim } : {}),
+      ...(index === chunkCount - 1 && hooks.beforeCommit ? { beforeCommit: hooks.beforeCommit } : {}),
+    });
+    if (outcome === null) return null;
+    addOutcome(total, outcome);
+  }
+  return total;
+}
+
+async function ingestChunk(deps: IngestDeps, partnerId: string, raw: readonly Candidate[], source: string, hooks: IngestHooks): Promise<IngestOutcome | null> {
+  const candidates = raw.map(storableCandidate);
+  return deps.sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(hashtextextended(${partnerId}, 0))`;
+    if (hooks.claim && !(await hooks.claim(tx))) return null;
+    const receivedAt = new Date();
+    const [view, games] = await Promise.all([loadView(tx, partnerId, candidates), knownGames(tx, partnerId, candidates)]);
+    const decision = decideBatch(candidates, view, {
+      nowMs: deps.clock.nowMs(),
+      retentionDays: deps.retentionDays,
+      gameExists: (code) => games.has(code),
+    });
+    await writeDecision(tx, decision, { partnerId, source, receivedAt, insert: deps.transactionsInsert ?? transactionsInsertDefault });
+    const roundIds = appliedRoundIds(decision.effects);
+    const newRounds = roundIds.length === 0 ? [] : await tx`
+      insert into transactions.rounds (partner_id, round_id) select ${partnerId}, unnest(${roundIds}::text[])
+      on conflict do nothing returning round_id`;
+    const deltas = aggregateBuckets(decision.effects, new Set(newRounds.map((row) => row.round_id as string)));
+    const outcome = outcomeOf(decision);
+    if (outcome.accepted + outcome.duplicates + outcome.quarantined > 0) {
+      await tx`
+        update transactions.ingest_stats set accepted = accepted + ${outcome.accepted}, duplicates = duplicates + ${outcome.duplicates},
+          quarantined = quarantined + ${outcome.quarantined}
+        where partner_id = ${partnerId}`;
+    }
+    if (deltas.length > 0) {
+      await appendEvents(postgresExecutor(tx), [{ topic: topics.ingestBatch, partnerId, payload: { partnerId, receivedAt: receivedAt.toISOString(), deltas } }]);
+    }
+    await hooks.beforeCommit?.(tx);
+    return outcome;
+  });
+}

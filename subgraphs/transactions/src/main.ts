@@ -1,0 +1,15 @@
+import { readServiceEnv, stopOnSignals } from '@clearhouse/kernel/service-env';
+import { start } from './server.ts';
+
+const env = readServiceEnv('transactions', 4002);
+const running = await start({
+  databaseUrl: env.databaseUrl,
+  port: env.port,
+  host: env.host,
+  authenticate: env.authenticate,
+  clock: env.clock,
+  retentionDays: Number(process.env.RETENTION_DAYS ?? 400),
+  log: env.log,
+});
+env.log({ msg: `transactions subgraph at ${running.url}` });
+stopOnSignals(running.stop);

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { aggregateBuckets, appliedRoundIds } from '../src/domain/buckets.ts';
+import type { Effect } from '../src/domain/decide.ts';
+import { ingestInMemory, MemoryStore } from '../src/domain/memory-store.ts';
+import { ctx, nowIso, ok, rollbackOf, tx } from './support/builders.ts';
+
+const zero = { cashStake: '0', bonusStake: '0', cashWin: '0', bonusWin: '0', jackpotContribution: '0', jackpotWin: '0' };
+const plus = (...targets: ReturnType<typeof tx>[]): Effect[] => targets.map((target) => ({ sign: 1, target }));
+
+describe('aggregateBuckets', () => {
+  it('sorts each kind and funding into its measure, per game, currency and 15-minute UTC bucket', () => {
+    const at = '2026-11-21T10:14:59.999Z';
+    const deltas = aggregateBuckets(
+      plus(
+        tx({ externalId: 'a', kind: 'BET', funding: 'CASH', amount: '1', occurredAt: at }),
+        tx({ externalId: 'b', kind: 'BET', funding: 'BONUS', amount: '2', occurredAt: at }),
+        tx({ externalId: 'c', kind: 'WIN', funding: 'CASH', amount: '3', occurredAt: at }),
+        tx({ externalId: 'd', kind: 'WIN', funding: 'BONUS', amount: '4', occurredAt: at }),
+        tx({ externalId: 'e', kind: 'JACKPOT_CONTRIBUTION', funding: 'BONUS', amount: '5', occurredAt: at }),
+        tx({ externalId: 'f', kind: 'JACKPOT_WIN', amount: '6', occurredAt: at }),
+      ),
+      new Set(),
+    );
+    expect(deltas).toEqual([
+      { gameCode: 'G1', currency: 'EUR', bucketStart: '2026-11-21T10:00:00.000Z', cashStake: '1', bonusStake: '2', cashWin: '3', bonusWin: '4', jackpotContribution: '5', jackpotWin: '6', transactions: 6, rounds: 0 },
+    ]);
+  });
+
+  it('starts a new bucket at each quarter hour and separates games and currencies', () => {
+    const deltas = aggregateBuckets(
+      plus(
+        tx({ externalId: 'a', occurredAt: '2026-11-21T10:15:00.000Z' }),
+        tx({ externalId: 'b', occurredAt: '2026-11-21T10:14:59.999Z' }),
+        tx({ externalId: 'c', occurredAt: '2026-11-21T10:14:00.000Z', currency: 'USD' }),
+        tx({ externalId: 'd', occurredAt: '2026-11-21T10:14:00.000Z', gameCode: 'G2' }),
+      ),
+      new Set(),
+    );
+    expect(deltas.map((delta) => [delta.bucketStart, delta.gameCode, delta.currency])).toEqual([
+      ['2026-11-21T10:00:00.000Z', 'G1', 'EUR'],
+      ['2026-11-21T10:00:00.000Z', 'G1', 'USD'],
+      ['2026-11-21T10:00:00.000Z', 'G2', 'EUR'],
+      ['2026-11-21T10:15:00.000Z', 'G1', 'EUR'],
+    ]);
+  });
+
+  it('sums exactly, with no binary floating point drift and no rounding of sub-cent digits', () => {
+    const [delta] = aggregateBuckets(plus(tx({ externalId: 'a', amount: '0.1' }), tx({ externalId: 'b', amount: '0.2' }), tx({ externalId: 'c', amount: '0.0001' })), new Set());
+    expect(delta?.cashStake).toBe('0.3001');
+    const [huge] = aggregateBuckets(plus(tx({ externalId: 'a', amount: '99999999999999999999999999.99' }), tx({ externalId: 'b', amount: '0.01' })), new Set());
+    expect(huge?.cashStake).toBe('100000000000000000000000000');
+  });
+
+  it("subtracts a cancelled transaction from its own bucket and takes it out of the transaction count", () => {
+    const bet = tx({ externalId: 'a', amount: '5.25', funding: 'BONUS', occurredAt: '2026-11-21T09:59:00.000Z' });
+    const deltas = aggregateBuckets([{ sign: -1, target: bet }], new Set(['R-1']));
+    expect(deltas).toEqual([{ gameCode: 'G1', currency: 'EUR', bucketStart: '2026-11-21T09:45:00.000Z', ...zero, bonusStake: '-5.25', transactions: -1, rounds: 0 }]);
+  });
+
+  it('reports a bucket whose changes net to zero, so buckets exist whatever the batching', () => {
+    const bet = tx({ externalId: 'a' });
+    expect(aggregateBuckets([{ sign: 1, target: bet }, { sign: -1, target: bet }], new Set())).toEqual([
+      { gameCode: 'G1', currency: 'EUR', bucketStart: '2026-11-21T10:00:00.000Z', ...zero, cashStake: '0', transactions: 0, rounds: 0 },
+    ]);
+  });
+
+  it('counts each new round once, in the bucket of its first applied transaction, and no round the store has seen', () => {
+    const effects = plus(
+      tx({ externalId: 'a', roundId: 'R-1', occurredAt: '2026-11-21T10:14:00.000Z' }),
+      tx({ externalId: 'b', roundId: 'R-1', kind: 'WIN', occurredAt: '2026-11-21T10:16:00.000Z' }),
+      tx({ externalId: 'c', roundId: 'R-2', occurredAt: '2026-11-21T10:16:00.000Z' }),
+      tx({ externalId: 'd', roundId: 'R-3', occurredAt: '2026-11-21T10:16:00.000Z' }),
+    );
+    expect(appliedRoundIds(effects)).toEqual(['R-1', 'R-2', 'R-3']);
+    const deltas = aggregateBuckets(effects, new Set(['R-1', 'R-2']));
+    expect(deltas.map((delta) => [delta.bucketStart, delta.rounds])).toEqual([
+      ['2026-11-21T10:00:00.000Z', 1],
+      ['2026-11-21T10:15:00.000Z', 1],
+    ]);
+  });
+});
+
+describe('ingestInMemory', () => {
+  it('announces the bucket changes of a batch and counts a round once across batches', () => {
+    const store = new MemoryStore();
+    const first = ingestInMemory(store, 'P', [ok(tx({ externalId: 'a', amount: '5' }))], ctx, nowIso);
+    expect(first.event).toEqual({
+      partnerId: 'P',
+      receivedAt: nowIso,
+      deltas: [{ gameCode: 'G1', currency: 'EUR', bucketStart: '2026-11-21T10:00:00.000Z', ...zero, cashStake: '5', transactions: 1, rounds: 1 }],
+    });
+    const second = ingestInMemory(store, 'P', [ok(tx({ externalId: 'b', kind: 'WIN', amount: '2' }))], ctx, nowIso);
+    expect(second.event?.deltas).toEqual([{ gameCode: 'G1', currency: 'EUR', bucketStart: '2026-11-21T10:00:00.000Z', ...zero, cashWin: '2', transactions: 1, rounds: 0 }]);
+  });
+
+  it('announces nothing for a batch of duplicates, quarantines and held rollbacks', () => {
+    const store = new MemoryStore();
+    const bet = tx({ externalId: 'a' });
+    ingestInMemory(store, 'P', [ok(bet)], ctx, nowIso);
+    const { event, decision } = ingestInMemory(store, 'P', [ok(bet), ok(tx({ externalId: 'x', gameCode: 'G9' })), ok(rollbackOf(tx({ externalId: 'later' })))], ctx, nowIso);
+    expect(event).toBeNull();
+    expect(decision.counts).toMatchObject({ accepted: 1, duplicates: 1, heldRollbacks: 1 });
+  });
+
+  it('keeps partners apart in one store', () => {
+    const store = new MemoryStore();
+    ingestInMemory(store, 'P', [ok(tx({ externalId: 'a' }))], ctx, nowIso);
+    const { decision } = ingestInMemory(store, 'Q', [ok(tx({ externalId: 'a', amount: '99' }))], ctx, nowIso);
+    expect(decision.counts).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect(store.partner('P').stats()).toMatchObject({ accepted: 1 });
+    expect(store.partner('Q').stats()).toMatchObject({ accepted: 1 });
+  });
+});

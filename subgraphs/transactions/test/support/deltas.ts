@@ -1,0 +1,20 @@
+import { Decimal, decimalToString, type BucketDelta } from '@clearhouse/kernel';
+
+const amountFields = ['cashStake', 'bonusStake', 'cashWin', 'bonusWin', 'jackpotContribution', 'jackpotWin'] as const;
+
+/** Sums deltas per bucket (what the settlements consumer would hold), in a stable order. */
+export function sumDeltas(deltas: readonly BucketDelta[]): BucketDelta[] {
+  const totals = new Map<string, BucketDelta>();
+  for (const delta of deltas) {
+    const key = `${delta.bucketStart}|${delta.gameCode}|${delta.currency}`;
+    const total = totals.get(key);
+    if (total === undefined) {
+      totals.set(key, { ...delta });
+      continue;
+    }
+    for (const field of amountFields) total[field] = decimalToString(new Decimal(total[field]).plus(delta[field]));
+    total.transactions += delta.transactions;
+    total.rounds += delta.rounds;
+  }
+  return [...totals.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, total]) => total);
+}
