@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { AuthContext } from '../auth/context.ts';
 import { ClearhouseError } from '../errors.ts';
@@ -75,6 +76,8 @@ export async function startGraphQLServer<TContext extends BaseContext>(options: 
     includeStacktraceInErrorResponses: false,
     formatError: formatError(log),
     csrfPrevention: true,
+    // Subgraphs report no usage traces: nothing here sends them to Apollo's cloud.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
 

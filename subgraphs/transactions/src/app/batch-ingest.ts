@@ -6,6 +6,8 @@ import { lineCandidate } from './line-candidates.ts';
 export const batchSource = 'NDJSON_BATCH';
 /** A batch is judged in one transaction, so it holds at most one chunk of the ingest path. */
 export const batchLinesMax = candidatesPerBatchMax;
+/** No transaction record comes near this; a longer line is quarantined MALFORMED with its start kept. */
+export const batchLineBytesMax = 1024 * 1024;
 
 export type BatchIngestResult = { ok: true; outcome: IngestOutcome } | { ok: false; lines: number };
 
@@ -17,7 +19,7 @@ export type BatchIngestResult = { ok: true; outcome: IngestOutcome } | { ok: fal
 export async function ingestNdjsonBatch(deps: IngestDeps, partnerId: string, body: Buffer): Promise<BatchIngestResult> {
   const candidates: Candidate[] = [];
   let lines = 0;
-  for await (const batch of readLines([body], { lineBytesMax: body.length + 1, linesPerBatchMax: batchLinesMax })) {
+  for await (const batch of readLines([body], { lineBytesMax: batchLineBytesMax, linesPerBatchMax: batchLinesMax })) {
     for (const line of batch) {
       if (line.text.trim().length === 0 && line.problem === undefined) continue;
       lines += 1;

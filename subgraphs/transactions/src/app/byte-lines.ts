@@ -30,7 +30,7 @@ function withoutCr(text: string): string {
   return text.endsWith('\r') ? text.slice(0, -1) : text;
 }
 
-export async function* readLines(source: AsyncIterable<Uint8Array>, options: LineReaderOptions): AsyncGenerator<TextLine[]> {
+export async function* readLines(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: LineReaderOptions): AsyncGenerator<TextLine[]> {
   let pending: Buffer = Buffer.alloc(0);
   let skipping = false;
   let lineNumber = 0;

@@ -58,31 +58,37 @@ export async function importCsv(
     candidates = [];
   };
 
-  for await (const batch of readLines(body, { lineBytesMax: options.lineBytesMax, linesPerBatchMax: options.chunkLinesMax })) {
-    for (const line of batch) {
-      lines = line.line;
-      if (line.text.trim().length === 0 && line.problem === undefined) continue;
-      if (header === null) {
-        const parsed = parseCsvHeader(line.text);
-        if (!parsed.ok || line.problem !== undefined) {
-          const problem = line.problem !== undefined ? problemText(line) : `the header row is not usable: ${parsed.ok ? '' : parsed.problem}`;
-          await ingestBatch(deps, partnerId, [{ ok: false, reason: 'MALFORMED', detail: problem, raw: line.text, line: line.line }], csvSource);
-          return { ok: false, problem, line: line.line };
+  try {
+    for await (const batch of readLines(body, { lineBytesMax: options.lineBytesMax, linesPerBatchMax: options.chunkLinesMax })) {
+      for (const line of batch) {
+        lines = line.line;
+        if (line.text.trim().length === 0 && line.problem === undefined) continue;
+        if (header === null) {
+          const parsed = parseCsvHeader(line.text);
+          if (!parsed.ok || line.problem !== undefined) {
+            const problem = line.problem !== undefined ? problemText(line) : `the header row is not usable: ${parsed.ok ? '' : parsed.problem}`;
+            await ingestBatch(deps, partnerId, [{ ok: false, reason: 'MALFORMED', detail: problem, raw: line.text, line: line.line }], csvSource);
+            return { ok: false, problem, line: line.line };
+          }
+          header = parsed.header;
+          continue;
         }
-        header = parsed.header;
-        continue;
+        const candidate = lineCandidate(line, (text, number) => parseCsvLine(header!, text, number));
+        if (!line.terminated && isPossiblyCut(header, candidate)) {
+          incompleteLastLine = line.line;
+          continue;
+        }
+        candidates.push(candidate);
+        if (candidates.length >= options.chunkLinesMax) await flush();
       }
-      const candidate = lineCandidate(line, (text, number) => parseCsvLine(header!, text, number));
-      if (!line.terminated && isPossiblyCut(header, candidate)) {
-        incompleteLastLine = line.line;
-        continue;
-      }
-      candidates.push(candidate);
-      if (candidates.length >= options.chunkLinesMax) await flush();
     }
+    await flush();
+    await settle();
+  } finally {
+    // Whatever stopped the upload (a read error, a body over the limit), the chunk being stored is
+    // waited for, so the caller answers only once nothing of this upload is still being written.
+    if (inflight !== null) await inflight;
   }
-  await flush();
-  await settle();
   if (header === null) {
     const problem = 'the file is empty: no header row';
     return { ok: false, problem, line: 1 };

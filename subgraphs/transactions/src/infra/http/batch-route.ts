@@ -5,7 +5,7 @@ import { batchLinesMax, ingestNdjsonBatch } from '../../app/batch-ingest.ts';
 import type { IngestPartner } from '../../app/ingest-partners.ts';
 import { admit, report, type RouteContext } from './context.ts';
 import { sendRejection } from './errors.ts';
-import { closeAfterAnswer, declaredLength, readBodyAtMost } from './request-body.ts';
+import { declaredLength, readBodyAtMost } from './request-body.ts';
 import { signatureRejection, singleHeader } from './signature-problems.ts';
 
 /**
@@ -18,7 +18,6 @@ export async function handleBatch(context: RouteContext, partner: IngestPartner,
   const declared = declaredLength(request);
   const body = declared !== null && declared > bytesMax ? null : await readBodyAtMost(request, bytesMax);
   if (body === null) {
-    closeAfterAnswer(request, response);
     return sendRejection(response, 'PAYLOAD_TOO_LARGE', `a batch body is at most ${bytesMax} bytes`);
   }
   const check = verifyNdjsonBatch({

@@ -37,6 +37,9 @@ export function sendRejection(
     response.end();
     return;
   }
+  // An answer sent before the request body was read to its end closes the connection after it, so the
+  // unread rest is never read (see request-body.ts).
+  if (!response.req.complete) response.setHeader('connection', 'close');
   for (const [name, value] of Object.entries(extra.headers ?? {})) response.setHeader(name, value);
   sendJson(response, ingestErrors[code].status, { error: { code, reason }, ...extra.body });
 }

@@ -1,10 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 
 /**
  * Reading ingest bodies within a bound. The request stream is read through its iterator and never
  * destroyed here: destroying an IncomingMessage destroys its socket, and the client would get a reset
  * instead of the 413 (or 400) that explains the refusal. A refusal sent before the body was read to its
- * end closes the connection after the answer (see `closeAfterAnswer`), so the unread rest costs nothing.
+ * end closes the connection after the answer (errors.ts), so the unread rest costs nothing.
  */
 export class PayloadTooLargeError extends Error {
   override name = 'PayloadTooLargeError';
@@ -44,7 +44,3 @@ export async function readBodyAtMost(request: IncomingMessage, bytesMax: number)
   return Buffer.concat(chunks);
 }
 
-/** For an answer sent before the request body was read to its end. */
-export function closeAfterAnswer(request: IncomingMessage, response: ServerResponse): void {
-  if (!request.complete) response.setHeader('connection', 'close');
-}

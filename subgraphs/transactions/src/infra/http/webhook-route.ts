@@ -7,7 +7,7 @@ import { ingestWebhook, webhookIdCharsMax } from '../../app/webhook-ingest.ts';
 import { sendJson } from '@clearhouse/kernel/graphql/index';
 import { admit, type RouteContext } from './context.ts';
 import { sendRejection } from './errors.ts';
-import { closeAfterAnswer, declaredLength, readBodyAtMost } from './request-body.ts';
+import { declaredLength, readBodyAtMost } from './request-body.ts';
 import { signatureRejection, singleHeader } from './signature-problems.ts';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -19,7 +19,6 @@ export async function handleWebhook(context: RouteContext, partner: IngestPartne
   const declared = declaredLength(request);
   const body = declared !== null && declared > bytesMax ? null : await readBodyAtMost(request, bytesMax);
   if (body === null) {
-    closeAfterAnswer(request, response);
     return sendRejection(response, 'PAYLOAD_TOO_LARGE', `a webhook body is at most ${bytesMax} bytes`);
   }
   const headers = {
