@@ -1,7 +1,11 @@
 import { buildFederatedSchema, startGraphQLServer, type Authenticate, type HttpRoute, type RunningServer } from '@clearhouse/kernel/graphql/index';
 import { connect, startConsumer } from '@clearhouse/kernel/db/index';
-import type { Clock } from '@clearhouse/kernel';
+import { type Clock, topics } from '@clearhouse/kernel';
 import type { IngestDeps } from './app/ingest.ts';
+import type { IngestHttpOptions } from './infra/http/context.ts';
+import { ingestRoutes } from './infra/http/ingest-routes.ts';
+import { type PollerControl, startPoller } from './infra/poller/poller.ts';
+import type { PollerSettings } from './infra/poller/settings.ts';
 import { applyPartnerEvents, partnerTopics } from './infra/partner-copy.ts';
 import type { TransactionsContext } from './graphql/context.ts';
 import { TransactionResolver } from './graphql/transaction.resolver.ts';
@@ -14,8 +18,12 @@ export interface StartOptions {
   authenticate: Authenticate;
   clock: Clock;
   retentionDays?: number;
-  /** Extra HTTP routes (ingest endpoints), given the ingest dependencies. */
+  /** Extra HTTP routes, given the ingest dependencies (served before the ingest endpoints). */
   routes?: (deps: IngestDeps) => HttpRoute[];
+  /** Serves POST /ingest/{partnerCode}/webhook|batch|file (DESIGN.md 3.1–3.3); without it, no ingest endpoint. */
+  ingest?: IngestHttpOptions;
+  /** The REST poller of DESIGN.md 3.4, on unless `false`; settings override its bounds and delays. */
+  poller?: false | Partial<PollerSettings>;
   log?: (entry: Record<string, unknown>) => void;
 }
 
@@ -30,26 +38,37 @@ export interface RunningTransactions extends RunningServer {
   deps: IngestDeps;
   /** Resolves once every partner event committed so far has reached this subgraph's copy. */
   drainPartnerEvents(): Promise<void>;
+  /** The REST poller (null when disabled): `pollNow(partnerId)` runs and awaits one poll. */
+  poller: PollerControl | null;
 }
 
 export async function start(options: StartOptions): Promise<RunningTransactions> {
   const sql = connect(options.databaseUrl, { max: 10, application: 'clearhouse-transactions' });
   const deps: IngestDeps = { sql, clock: options.clock, retentionDays: options.retentionDays ?? 400 };
+  const log = options.log ?? (() => {});
+  let poller: PollerControl | null = null;
   const consumer = await startConsumer({
     sql,
     name: 'transactions.partner-copy',
     offsetsTable: 'transactions.consumer_offsets',
     topics: partnerTopics,
     handle: applyPartnerEvents,
+    // A partner created or changed after start gets its poller now, without a restart.
+    afterCommit: (events) => {
+      if (poller === null || !events.some((event) => event.topic === topics.partnerUpserted)) return;
+      poller.refresh().catch((error: unknown) => log({ level: 'error', msg: 'poller refresh failed', error: String(error) }));
+    },
     log: options.log,
   });
+  if (options.poller !== false) poller = await startPoller(deps, options.poller ?? {}, log);
+  const routes = [...(options.routes?.(deps) ?? []), ...(options.ingest ? ingestRoutes({ log, ...options.ingest })(deps) : [])];
   const running = await startGraphQLServer<TransactionsContext>({
     name: 'transactions',
     schema: await buildSchema(),
     port: options.port,
     host: options.host,
     log: options.log,
-    routes: options.routes?.(deps),
+    routes,
     authenticate: options.authenticate,
     context: async (identity, requestId) => ({ identity, requestId, deps }),
   });
@@ -57,8 +76,10 @@ export async function start(options: StartOptions): Promise<RunningTransactions>
     ...running,
     deps,
     drainPartnerEvents: () => consumer.drain(),
+    poller,
     stop: async () => {
       await running.stop();
+      await poller?.stop();
       await consumer.stop();
       await sql.end();
     },

@@ -1,17 +1,21 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ClearhouseError } from '@clearhouse/kernel';
 import { checkFixingCurrency, checkFixingDate, parseRate, type FxFixing } from './fixing.ts';
+import { isRetiredEcbCurrency, retiredEcbCurrencies, type SkippedCurrency } from './retired-currencies.ts';
 
 /**
  * Reads the ECB eurofxref XML formats: the daily file (one `<Cube time=…>`) and the 90-day and
  * historical files (many), all shaped
  *   <gesmes:Envelope><Cube><Cube time='YYYY-MM-DD'><Cube currency='USD' rate='1.0823'/>…</Cube>…</Cube></gesmes:Envelope>
  * The import is all or nothing: the first bad entry rejects the whole document, so a half-read file
- * can never leave some days converted with new rates and others with old ones.
+ * can never leave some days converted with new rates and others with old ones. The one exception is a
+ * well-formed entry of a currency the ECB no longer fixes (retired-currencies.ts): it is left out and
+ * listed in `skipped`, so that the official historical file can be imported as published.
  */
 
 /** Room for the full ECB history since 1999 in one document, and a bound on what a caller can make us read. */
 export const ecbXmlCharsMax = 32 * 1024 * 1024;
+/** Entries read, retired ones included. */
 export const ecbFixingsMax = 1_000_000;
 
 type XmlNode = Record<string, unknown>;
@@ -29,8 +33,15 @@ const parser = new XMLParser({
   maxNestedTags: 16,
 });
 
-/** Parses an ECB eurofxref document into fixings in document order; throws BAD_INPUT or INVALID_RATE. */
-export function parseEcbXml(xml: string): FxFixing[] {
+export interface EcbDocument {
+  /** In document order. */
+  fixings: FxFixing[];
+  /** Retired currencies left out, one line per currency, in order of first appearance. */
+  skipped: SkippedCurrency[];
+}
+
+/** Parses an ECB eurofxref document; throws BAD_INPUT or INVALID_RATE naming the date and currency. */
+export function parseEcbXml(xml: string): EcbDocument {
   const envelope = readEnvelope(xml);
   const outer = cubesOf(envelope);
   if (outer.length !== 1) {
@@ -40,6 +51,7 @@ export function parseEcbXml(xml: string): FxFixing[] {
   if (days.length === 0) throw badInput('The document holds no dated <Cube time=…>: nothing to import.');
 
   const fixings: FxFixing[] = [];
+  const skipped = new Map<string, SkippedCurrency>();
   const seen = new Set<string>();
   days.forEach((day, index) => {
     const date = attribute(day, 'time');
@@ -48,13 +60,27 @@ export function parseEcbXml(xml: string): FxFixing[] {
     const rates = cubesOf(day);
     if (rates.length === 0) throw badInput(`The <Cube time='${date}'> holds no rates.`, { date });
     for (const entry of rates) {
-      fixings.push(readFixing(entry, date, seen));
-      if (fixings.length > ecbFixingsMax) {
+      const fixing = readFixing(entry, date, seen);
+      if (isRetiredEcbCurrency(fixing.currency)) skip(skipped, fixing);
+      else fixings.push(fixing);
+      if (seen.size > ecbFixingsMax) {
         throw badInput(`The document holds more than ${ecbFixingsMax} fixings.`, { max: ecbFixingsMax });
       }
     }
   });
-  return fixings;
+  return { fixings, skipped: [...skipped.values()] };
+}
+
+function skip(skipped: Map<string, SkippedCurrency>, fixing: FxFixing): void {
+  const line = skipped.get(fixing.currency);
+  if (line === undefined) {
+    const reason = `${fixing.currency} is no longer an ISO 4217 currency (${retiredEcbCurrencies[fixing.currency]}): its fixings can convert nothing.`;
+    skipped.set(fixing.currency, { currency: fixing.currency, fixings: 1, firstDate: fixing.date, lastDate: fixing.date, reason });
+    return;
+  }
+  line.fixings += 1;
+  if (fixing.date < line.firstDate) line.firstDate = fixing.date;
+  if (fixing.date > line.lastDate) line.lastDate = fixing.date;
 }
 
 function readEnvelope(xml: string): unknown {
@@ -79,7 +105,7 @@ function readFixing(entry: unknown, date: string, seen: Set<string>): FxFixing {
   if (currency === null) throw badInput(`A rate on ${date} has no currency attribute.`, { date });
   const rate = attribute(entry, 'rate');
   if (rate === null) throw badInput(`The ${currency} entry on ${date} has no rate attribute.`, { date, currency });
-  checkFixingCurrency(currency, date);
+  if (!isRetiredEcbCurrency(currency)) checkFixingCurrency(currency, date);
   parseRate(rate, date, currency);
   const key = `${date} ${currency}`;
   if (seen.has(key)) throw badInput(`${currency} appears twice on ${date}.`, { date, currency });

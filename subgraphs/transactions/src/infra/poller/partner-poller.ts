@@ -1,12 +1,12 @@
-import { BrokenCircuitError, type BulkheadPolicy, circuitBreaker, CircuitState, ConsecutiveBreaker, handleWhen, retry, wrap } from 'cockatiel';
+import { BrokenCircuitError, type BulkheadPolicy, circuitBreaker, type CircuitBreakerPolicy, CircuitState, ConsecutiveBreaker, handleWhen } from 'cockatiel';
 import { assertUnreachable } from '@clearhouse/kernel';
 import { parsePollPage } from '../../domain/index.ts';
 import type { IngestPartner } from '../../app/ingest-partners.ts';
 import { addOutcome, emptyOutcome, type IngestDeps, type IngestOutcome } from '../../app/ingest.ts';
 import { advanceCursor, ingestPollPage, savedCursor } from '../../app/poll-ingest.ts';
-import { RetryAfterBackoff } from './backoff.ts';
 import { type CircuitName, ensurePollState, recordFailure, recordSuccess, releaseLease, saveCircuit, takeLease } from './poll-state.ts';
 import { BadPageError, fetchPageText, ProviderHttpError, ProviderTimeoutError, ProviderUnreachableError } from './provider-client.ts';
+import { withRetries } from './retries.ts';
 import type { PollerSettings } from './settings.ts';
 
 export type PollResult =
@@ -43,11 +43,10 @@ function circuitName(state: CircuitState): CircuitName {
 export class PartnerPoller {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<PollResult> | null = null;
-  private attempt: Promise<unknown> | null = null;
   private persisting: Promise<void> = Promise.resolve();
   private notBeforeMs = 0;
   private readonly abort = new AbortController();
-  private readonly policy;
+  private readonly breaker: CircuitBreakerPolicy;
 
   constructor(
     private readonly deps: IngestDeps,
@@ -57,22 +56,11 @@ export class PartnerPoller {
     private readonly owner: string,
     private readonly log: (entry: Record<string, unknown>) => void,
   ) {
-    const isStop = (error: Error) => error instanceof PollerStoppedError || this.abort.signal.aborted;
-    const retryable = (error: Error) =>
-      !isStop(error) &&
-      (error instanceof ProviderTimeoutError ||
-        error instanceof ProviderUnreachableError ||
-        (error instanceof ProviderHttpError && (error.status >= 500 || error.status === 408 || error.status === 429) && (error.retryAfterMs ?? 0) <= settings.retryAfterWaitMaxMs));
-    const retries = retry(handleWhen(retryable), {
-      maxAttempts: settings.retriesMax,
-      backoff: RetryAfterBackoff.exponential(settings.backoffInitialMs, settings.backoffMaxMs),
-    }).dangerouslyUnref();
-    const breaker = circuitBreaker(handleWhen((error) => !isStop(error)), {
+    this.breaker = circuitBreaker(handleWhen((error) => !this.stopping(error)), {
       halfOpenAfter: settings.halfOpenAfterMs,
       breaker: new ConsecutiveBreaker(settings.failuresToOpen),
     });
-    breaker.onStateChange((state) => this.persist(() => saveCircuit(this.deps.sql, this.partner.partnerId, circuitName(state))));
-    this.policy = wrap(breaker, retries);
+    this.breaker.onStateChange((state) => this.persist(() => saveCircuit(this.deps.sql, this.partnerId, circuitName(state))));
   }
 
   get partnerId(): string {
@@ -84,6 +72,19 @@ export class PartnerPoller {
     // The breaker starts closed in a new process; the stored state must say so too.
     await saveCircuit(this.deps.sql, this.partnerId, 'CLOSED');
     this.schedule();
+  }
+
+  private stopping(error: unknown): boolean {
+    return error instanceof PollerStoppedError || this.abort.signal.aborted;
+  }
+
+  /** Worth another attempt within this poll: the provider may answer next time. */
+  private retryable(error: unknown): boolean {
+    if (this.stopping(error)) return false;
+    if (error instanceof ProviderTimeoutError || error instanceof ProviderUnreachableError) return true;
+    if (!(error instanceof ProviderHttpError)) return false;
+    const transient = error.status >= 500 || error.status === 408 || error.status === 429;
+    return transient && (error.retryAfterMs ?? 0) <= this.settings.retryAfterWaitMaxMs;
   }
 
   /** Waits for a poll under way, then polls once more and returns what that poll did. */
@@ -101,21 +102,25 @@ export class PartnerPoller {
     this.abort.abort(new PollerStoppedError('the poller is stopping'));
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
-    // A retry sleeping in its backoff wakes later, sees the abort and touches nothing; only work under
-    // way (a request, a page being stored) is waited for.
-    await this.attempt?.catch(() => undefined);
+    // The abort ends a request or a backoff sleep at once; a page being stored is waited for.
+    await this.running?.catch(() => undefined);
     await this.persisting;
   }
 
-  /** The next tick on the grid createdAt + k × interval (real wall clock), strictly after now. */
+  /**
+   * Polls run on the grid createdAt + k × interval (real wall clock). A poller that starts (a new
+   * partner, or a restart) polls at once when the grid has begun, then at the grid's next point.
+   */
   private schedule(): void {
     if (this.abort.signal.aborted || this.partner.poll === null) return;
     const intervalMs = this.partner.poll.intervalSeconds * 1000;
+    const createdMs = this.partner.createdAt.getTime();
     const nowMs = Date.now();
-    const sinceCreatedMs = Math.max(0, nowMs - this.partner.createdAt.getTime());
-    const nextMs = this.partner.createdAt.getTime() + (Math.floor(sinceCreatedMs / intervalMs) + 1) * intervalMs;
-    const firstTick = this.timer === null && nowMs >= this.partner.createdAt.getTime();
-    this.timer = setTimeout(() => void this.tick(), firstTick ? 0 : Math.max(0, nextMs - nowMs));
+    let delayMs: number;
+    if (nowMs < createdMs) delayMs = createdMs - nowMs;
+    else if (this.timer === null) delayMs = 0;
+    else delayMs = createdMs + (Math.floor((nowMs - createdMs) / intervalMs) + 1) * intervalMs - nowMs;
+    this.timer = setTimeout(() => void this.tick(), delayMs);
     this.timer.unref();
   }
 
@@ -128,10 +133,13 @@ export class PartnerPoller {
   }
 
   private async poll(): Promise<PollResult> {
+    if (this.abort.signal.aborted) return { ok: false, skipped: 'STOPPED' };
     if (Date.now() < this.notBeforeMs) return { ok: false, skipped: 'RETRY_AFTER' };
     if (!(await takeLease(this.deps.sql, this.partnerId, this.owner, this.settings.leaseMs))) return { ok: false, skipped: 'LEASED_ELSEWHERE' };
     try {
-      const result = await this.policy.execute(() => this.tracked(() => this.readPages()));
+      const result = await this.breaker.execute(() =>
+        withRetries(() => this.readPages(), { ...this.settings, retryable: (error) => this.retryable(error), signal: this.abort.signal }),
+      );
       await recordSuccess(this.deps.sql, this.partnerId);
       return { ok: true, ...result };
     } catch (error) {
@@ -143,15 +151,8 @@ export class PartnerPoller {
       return { ok: false, error: message };
     } finally {
       await this.persisting;
-      if (!this.abort.signal.aborted) await releaseLease(this.deps.sql, this.partnerId, this.owner);
+      await releaseLease(this.deps.sql, this.partnerId, this.owner);
     }
-  }
-
-  private tracked<T>(work: () => Promise<T>): Promise<T> {
-    if (this.abort.signal.aborted) return Promise.reject(this.abort.signal.reason as Error);
-    const promise = work();
-    this.attempt = promise;
-    return promise;
   }
 
   /** Pages from the saved cursor until the provider has nothing new, at most `pagesPerPollMax`. */
@@ -161,6 +162,8 @@ export class PartnerPoller {
     let cursor = await savedCursor(this.deps.sql, this.partnerId);
     let pages = 0;
     while (pages < this.settings.pagesPerPollMax) {
+      // The lease is renewed page by page, so a poller that died holds a partner for one lease at most.
+      if (pages > 0 && !(await takeLease(this.deps.sql, this.partnerId, this.owner, this.settings.leaseMs))) break;
       const text = await fetchPageText({
         baseUrl: poll.url,
         apiKey: poll.apiKey,

@@ -22,7 +22,7 @@ export interface PollerSettings {
   partnersMax: number;
   /** Fallback re-read of the REST_POLL partners, besides the wake-up from partner events. */
   refreshIntervalMs: number;
-  /** A poll holds its partner's lease this long at most (several replicas). */
+  /** A poll holds its partner's lease (several replicas) this long past its last page. */
   leaseMs: number;
 }
 
@@ -40,5 +40,5 @@ export const pollerDefaults: PollerSettings = {
   pollsConcurrentMax: 8,
   partnersMax: 10_000,
   refreshIntervalMs: 30_000,
-  leaseMs: 10 * 60_000,
+  leaseMs: 60_000,
 };
