@@ -69,6 +69,14 @@ async function stopAll(code: number): Promise<never> {
 
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
+// Whatever ends the launcher ends its children: none may outlive the database it started.
+process.on('exit', () => {
+  for (const child of children.values()) if (child.exitCode === null) child.kill('SIGKILL');
+});
+process.on('uncaughtException', (error) => {
+  say(`launcher failed: ${error.stack ?? error}`);
+  void stopAll(1);
+});
 
 for (const service of services) {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, service.entry)], {
@@ -103,8 +111,12 @@ const graphqlUrl = `http://localhost:${gatewayPort}/graphql`;
 if (secret && process.env.CLEARHOUSE_DEMO !== 'off') {
   const admin = await issueDevToken({ sub: 'demo-admin', roles: ['ADMIN'], ttlSeconds: 86_400 }, secret);
   const finance = await issueDevToken({ sub: 'demo-finance', roles: ['FINANCE'], ttlSeconds: 86_400 }, secret);
-  const demo = await loadDemoData(graphqlUrl, admin, finance);
-  startDemoFeed(graphqlUrl, admin, demo, (line) => say(line));
+  try {
+    const demo = await loadDemoData(graphqlUrl, admin, finance);
+    startDemoFeed(graphqlUrl, admin, demo, (line) => say(line));
+  } catch (error) {
+    say(`demo data could not be loaded (the services keep running): ${(error as Error).message}`);
+  }
   say(`GraphQL (HTTP and WebSocket): ${graphqlUrl}`);
   say(`Dashboard: http://localhost:${gatewayPort}/`);
   say(`A FINANCE token for the dashboard and curl (24 h):\n${finance}`);

@@ -5,6 +5,7 @@ import { ClearhouseError } from '@clearhouse/kernel';
 import { sendJson } from '@clearhouse/kernel/graphql/index';
 import { signSubgraphRequest } from './subgraph-signing.ts';
 
+/** An allow-list: nothing else a client sends reaches the subgraph, x-clearhouse-* headers least of all. */
 const forwardedHeaders = ['content-type', 'content-length', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'x-signature', 'x-timestamp'];
 
 /**
@@ -21,7 +22,8 @@ export async function proxyIngest(
   try {
     identity = await options.identityOf(request);
   } catch (error) {
-    return sendJson(response, 401, { error: { code: 'UNAUTHENTICATED', message: error instanceof ClearhouseError ? error.message : 'invalid token' } });
+    const limited = error instanceof ClearhouseError && error.code === 'RATE_LIMITED';
+    return sendJson(response, limited ? 429 : 401, { error: { code: limited ? 'RATE_LIMITED' : 'UNAUTHENTICATED', message: error instanceof ClearhouseError ? error.message : 'invalid token' } });
   }
   const headers = new Headers();
   for (const name of forwardedHeaders) {

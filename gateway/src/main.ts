@@ -22,7 +22,7 @@ const running = await start({
   signingSecret: env.signingSecret,
   verifyToken: createTokenVerifier(jwt.options),
   databaseUrl: env.databaseUrl,
-  introspection: process.env.NODE_ENV !== 'production',
+  production: process.env.NODE_ENV === 'production',
   log: env.log,
 });
 env.log({ msg: `gateway at ${running.url}` });

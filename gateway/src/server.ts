@@ -2,20 +2,27 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { ExecutionResult, GraphQLSchema } from 'graphql';
+import { createAuditStore } from '@clearhouse/kernel/audit/index';
 import type { AuthContext } from '@clearhouse/kernel/auth/context';
 import { bearerToken, type TokenVerifier } from '@clearhouse/kernel/auth/jwt';
 import { ClearhouseError } from '@clearhouse/kernel';
 import { connect } from '@clearhouse/kernel/db/index';
-import { formatError, readBody, sendJson } from '@clearhouse/kernel/graphql/index';
+import { errorRequestIds, sendJson } from '@clearhouse/kernel/graphql/index';
+import { gatewayDenialRecorder } from './audit.ts';
 import { dashboardHtml } from './dashboard.ts';
+import { formatGatewayError } from './errors.ts';
+import { authenticateRequest, handleGraphQL, type HttpGraphQLDeps } from './http-graphql.ts';
 import { proxyIngest } from './ingest-proxy.ts';
+import { checkDocument, resolveLimits, type OperationLimits } from './limits/index.ts';
+import { limitsPlugin, limitValidationRules, precheckDocument, subscriptionValidationRules, withoutSuggestions } from './operation-limits.ts';
+import { createRateLimiter, unlimited, type RateLimitOptions } from './rate-limit.ts';
 import { SignedDataSource, type GatewayContext } from './subgraph-source.ts';
 import { DeltaHub } from './subscriptions/hub.ts';
 import { startSubscriptionServer } from './subscriptions/server.ts';
 
-export const gatewayBodyBytesMax = 1_000_000;
 export const deltaChannel = 'settlement_deltas';
 /** Feed poll when no wake-up arrives: NOTIFY is lost while the listener is disconnected. */
 export const deltaPollIntervalMs = 1000;
@@ -30,9 +37,15 @@ export interface GatewayOptions {
   ingestBaseUrl: string;
   signingSecret: string;
   verifyToken: TokenVerifier;
-  /** For LISTEN (wake-ups of the delta feed); the feed itself is read through the settlements subgraph. */
+  /** For LISTEN (wake-ups of the delta feed) and the audit log; the feed itself is read through the settlements subgraph. */
   databaseUrl: string;
+  /** Production: no introspection, no field suggestions in errors, no landing page. */
+  production?: boolean;
+  /** Defaults to !production. */
   introspection?: boolean;
+  limits?: Partial<OperationLimits>;
+  /** Per-user (and, for requests without a valid token, per-address) request rate; null for none. */
+  rateLimit?: Partial<RateLimitOptions> | null;
   log?: (entry: Record<string, unknown>) => void;
 }
 
@@ -56,17 +69,33 @@ export async function start(options: GatewayOptions): Promise<RunningGateway> {
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
     apiSchema = schema;
   });
+  const production = options.production ?? false;
+  const introspection = options.introspection ?? !production;
+  const limits = resolveLimits(options.limits);
+  const requestIds = errorRequestIds();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    introspection: options.introspection ?? true,
+    introspection,
+    hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
-    formatError: formatError(log),
+    formatError: formatGatewayError(log, requestIds.requestIdOf),
     csrfPrevention: true,
+    // Whole documents only: the token count runs on the text before Apollo sees it, and a
+    // persisted-query cache would be one more thing a client could fill.
+    persistedQueries: false,
+    parseOptions: { maxTokens: limits.tokensMax },
+    validationRules: limitValidationRules(limits),
+    plugins: [requestIds.plugin, limitsPlugin(limits), ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
   });
   await apollo.start();
 
+  const auditSql = connect(options.databaseUrl, { max: 2, application: 'clearhouse-gateway-audit' });
+  const recordDenial = gatewayDenialRecorder(createAuditStore(auditSql), log);
+  const limiter = options.rateLimit === null ? unlimited : createRateLimiter(options.rateLimit);
+  const httpDeps: HttpGraphQLDeps = { apollo, verifyToken: options.verifyToken, limiter, recordDenial, limits };
+
   async function execute(query: string, variables: Record<string, unknown>, identity: AuthContext): Promise<ExecutionResult> {
-    const response = await apollo.executeOperation({ query, variables }, { contextValue: { identity, requestId: randomUUID() } });
+    const response = await apollo.executeOperation({ query, variables }, { contextValue: { identity, requestId: randomUUID(), origin: null } });
     if (response.body.kind !== 'single') throw new Error('unexpected incremental result');
     return response.body.singleResult as ExecutionResult;
   }
@@ -90,49 +119,18 @@ export async function start(options: GatewayOptions): Promise<RunningGateway> {
       ),
   });
 
-  async function identityOf(request: IncomingMessage): Promise<AuthContext | null> {
-    const token = bearerToken(request.headers.authorization);
-    return token ? options.verifyToken(token) : null;
-  }
-
-  async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
-    const requestId = randomUUID();
-    let identity: AuthContext | null;
-    try {
-      identity = await identityOf(request);
-    } catch (error) {
-      const message = error instanceof ClearhouseError ? error.message : 'invalid token';
-      return sendJson(response, 401, { errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
-    }
-    const body = request.method === 'POST' ? (await readBody(request, gatewayBodyBytesMax)).toString('utf8') : '';
-    let parsedBody: unknown;
-    if (body) {
-      try {
-        parsedBody = JSON.parse(body);
-      } catch {
-        return sendJson(response, 400, { errors: [{ message: 'body is not JSON', extensions: { code: 'BAD_REQUEST' } }] });
-      }
-    }
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(request.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body: parsedBody },
-      context: async () => ({ identity, requestId }),
-    });
-    for (const [key, value] of result.headers) response.setHeader(key, value);
-    response.setHeader('x-request-id', requestId);
-    response.statusCode = result.status ?? 200;
-    if (result.body.kind === 'complete') return void response.end(result.body.string);
-    for await (const chunk of result.body.asyncIterator) response.write(chunk);
-    response.end();
+  /** Ingest endpoints: provider webhooks carry no bearer token (their signature is checked there); an upload's token must be valid. */
+  async function ingestIdentity(request: IncomingMessage): Promise<AuthContext | null> {
+    if (bearerToken(request.headers.authorization) === null) return null;
+    const authenticated = await authenticateRequest(request, httpDeps, { requestId: randomUUID(), transport: 'ingest' });
+    if (authenticated.ok) return authenticated.identity;
+    throw new ClearhouseError(authenticated.status === 429 ? 'RATE_LIMITED' : 'UNAUTHENTICATED');
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname === '/graphql') return handleGraphQL(request, response, url);
-    if (url.pathname.startsWith('/ingest/')) return proxyIngest(request, response, { ingestBaseUrl: options.ingestBaseUrl, identityOf, signingSecret: options.signingSecret });
+    if (url.pathname === '/graphql') return handleGraphQL(request, response, url, httpDeps);
+    if (url.pathname.startsWith('/ingest/')) return proxyIngest(request, response, { ingestBaseUrl: options.ingestBaseUrl, identityOf: ingestIdentity, signingSecret: options.signingSecret });
     if (url.pathname === '/health') return sendJson(response, 200, { status: 'ok', service: 'gateway', subscribers: hub.subscriberCount });
     if (url.pathname === '/' && request.method === 'GET') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -145,8 +143,10 @@ export async function start(options: GatewayOptions): Promise<RunningGateway> {
     handle(request, response).catch((error: unknown) => {
       const limit = error instanceof ClearhouseError && error.code === 'LIMIT_EXCEEDED';
       if (!limit) log({ level: 'error', msg: 'request failed', error: String((error as Error)?.stack ?? error) });
-      if (!response.headersSent) sendJson(response, limit ? 413 : 500, { error: { code: limit ? 'LIMIT_EXCEEDED' : 'INTERNAL', message: limit ? (error as Error).message : 'internal error' } });
-      else response.end();
+      if (response.headersSent) return void response.end();
+      // The rest of an over-long body is never read: the connection cannot carry another request.
+      if (limit) response.setHeader('connection', 'close');
+      sendJson(response, limit ? 413 : 500, { error: { code: limit ? 'LIMIT_EXCEEDED' : 'INTERNAL', message: limit ? (error as Error).message : 'internal error' } });
     });
   });
 
@@ -159,6 +159,12 @@ export async function start(options: GatewayOptions): Promise<RunningGateway> {
     },
     verifyToken: options.verifyToken,
     hub,
+    precheck: (query) => precheckDocument(query, limits),
+    validationRules: subscriptionValidationRules(limits, introspection),
+    checkDocument: (document, variables) => checkDocument(document, { schema: apiSchema ?? undefined, variables, limits }),
+    presentErrors: production ? withoutSuggestions : undefined,
+    recordDenial,
+    limiter,
   });
 
   await hub.start();
@@ -180,6 +186,7 @@ export async function start(options: GatewayOptions): Promise<RunningGateway> {
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await apollo.stop();
+      await auditSql.end();
     },
   };
 }

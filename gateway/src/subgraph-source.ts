@@ -1,10 +1,13 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { originHeader } from '@clearhouse/kernel/audit/index';
 import type { AuthContext } from '@clearhouse/kernel/auth/context';
 import { signSubgraphRequest } from './subgraph-signing.ts';
 
 export interface GatewayContext {
   identity: AuthContext | null;
   requestId: string;
+  /** The client's address, for the audit records subgraphs write; null for the gateway's own calls. */
+  origin: string | null;
 }
 
 const pendingIdentityHeader = 'x-clearhouse-pending-identity';
@@ -34,5 +37,6 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const ctx = context as Partial<GatewayContext>;
     if (ctx.identity) request.http?.headers.set(pendingIdentityHeader, JSON.stringify(ctx.identity));
     if (ctx.requestId) request.http?.headers.set('x-request-id', ctx.requestId);
+    if (ctx.origin) request.http?.headers.set(originHeader, ctx.origin);
   }
 }

@@ -4,7 +4,7 @@ import { clockStartingAt } from '@clearhouse/kernel';
 import { createTokenVerifier, issueDevToken } from '@clearhouse/kernel/auth/jwt';
 import type { Role } from '@clearhouse/kernel/auth/context';
 import { gatewayAuthenticator } from '@clearhouse/kernel/graphql/index';
-import { start as startGateway } from '@clearhouse/gateway';
+import { start as startGateway, type GatewayOptions } from '@clearhouse/gateway';
 import { start as startFx } from '@clearhouse/fx';
 import { start as startPartners } from '@clearhouse/partners';
 import { start as startSettlements } from '@clearhouse/settlements';
@@ -23,11 +23,18 @@ export interface Stack {
   /** Waits until every event committed so far reached the transactions copy and the settlements totals. */
   settle(): Promise<void>;
   transactions: Awaited<ReturnType<typeof startTransactions>>;
+  /** Each subgraph's own /graphql URL, for tests that bypass the gateway. */
+  subgraphUrls: Record<'partners' | 'transactions' | 'settlements' | 'fx', string>;
   stop(): Promise<void>;
 }
 
 /** The whole system in this process: four subgraphs and the gateway on loopback ports. */
-export async function startStack(databaseUrl: string, options: { clockAt?: string; routes?: Parameters<typeof startTransactions>[0]['routes'] } = {}): Promise<Stack> {
+export async function startStack(databaseUrl: string, options: {
+    clockAt?: string;
+    routes?: Parameters<typeof startTransactions>[0]['routes'];
+    /** Gateway options a test needs to set (production mode, limits, rate limit). */
+    gateway?: Partial<Pick<GatewayOptions, 'production' | 'introspection' | 'limits' | 'rateLimit' | 'subgraphUrls'>>;
+  } = {}): Promise<Stack> {
   const authenticate = gatewayAuthenticator(testSigningSecret);
   const clock = clockStartingAt(options.clockAt);
   const log = (entry: Record<string, unknown>) => {
@@ -40,12 +47,13 @@ export async function startStack(databaseUrl: string, options: { clockAt?: strin
   const gateway = await startGateway({
     port: 0,
     supergraphSdl: readFileSync(resolve(import.meta.dirname, '../../schema/supergraph.graphql'), 'utf8'),
-    subgraphUrls: { partners: partners.url, transactions: transactions.url, settlements: settlements.url, fx: fx.url },
     ingestBaseUrl: new URL(transactions.url).origin,
     signingSecret: testSigningSecret,
     verifyToken: createTokenVerifier({ key: { kind: 'secret', secret: testJwtSecret } }),
     databaseUrl,
     log,
+    ...options.gateway,
+    subgraphUrls: { partners: partners.url, transactions: transactions.url, settlements: settlements.url, fx: fx.url, ...options.gateway?.subgraphUrls },
   });
   const baseUrl = `http://127.0.0.1:${gateway.port}`;
   return {
@@ -53,6 +61,7 @@ export async function startStack(databaseUrl: string, options: { clockAt?: strin
     wsUrl: `ws://127.0.0.1:${gateway.port}/graphql`,
     baseUrl,
     transactions,
+    subgraphUrls: { partners: partners.url, transactions: transactions.url, settlements: settlements.url, fx: fx.url },
     token: (roles, tokenOptions = {}) =>
       issueDevToken({ sub: tokenOptions.sub ?? `test-${roles.join('-').toLowerCase()}`, roles, partnerId: tokenOptions.partnerId ?? null, ttlSeconds: tokenOptions.ttlSeconds }, testJwtSecret),
     async request(token, query, variables = {}) {

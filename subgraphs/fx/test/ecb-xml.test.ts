@@ -34,7 +34,7 @@ function rejection(xml: string): ClearhouseError {
 
 describe('ECB eurofxref XML', () => {
   it('reads every fixing of the historical example file, newest day first, as written', () => {
-    const fixings = parseEcbXml(historicalFile);
+    const fixings = parseEcbXml(historicalFile).fixings;
     expect(fixings).toHaveLength(960);
     expect(new Set(fixings.map((fixing) => fixing.date)).size).toBe(88);
     expect(fixings[0]).toEqual({ date: '2026-11-20', currency: 'USD', rate: '1.102444' });
@@ -45,7 +45,7 @@ describe('ECB eurofxref XML', () => {
   });
 
   it('leaves out days on which a currency was not fixed instead of inventing a rate', () => {
-    const sekDays = parseEcbXml(historicalFile).filter((fixing) => fixing.currency === 'SEK');
+    const sekDays = parseEcbXml(historicalFile).fixings.filter((fixing) => fixing.currency === 'SEK');
     expect(sekDays).toHaveLength(80);
     expect(sekDays.map((fixing) => fixing.date)).not.toContain('2026-09-15');
   });
@@ -55,7 +55,7 @@ describe('ECB eurofxref XML', () => {
       '2025-01-17',
       `<Cube currency='USD' rate='1.0300'/><Cube currency='JPY' rate='160.85'/><Cube currency='BGN' rate='1.9558'/>`,
     );
-    expect(parseEcbXml(daily)).toEqual([
+    expect(parseEcbXml(daily).fixings).toEqual([
       { date: '2025-01-17', currency: 'USD', rate: '1.0300' },
       { date: '2025-01-17', currency: 'JPY', rate: '160.85' },
       { date: '2025-01-17', currency: 'BGN', rate: '1.9558' },
@@ -69,7 +69,7 @@ describe('ECB eurofxref XML', () => {
       .filter((text) => /[1-9]/.test(text));
     fc.assert(
       fc.property(rate, (text) => {
-        expect(parseEcbXml(oneDay('2026-01-05', `<Cube currency='USD' rate='${text}'/>`))[0]?.rate).toBe(text);
+        expect(parseEcbXml(oneDay('2026-01-05', `<Cube currency='USD' rate='${text}'/>`)).fixings[0]?.rate).toBe(text);
       }),
     );
   });
@@ -119,6 +119,29 @@ describe('ECB eurofxref XML', () => {
   it.each(['XTS', 'XAU', 'ABC', 'usd', 'EURO', 'EUR'])('rejects the currency %j', (currency) => {
     const error = rejection(oneDay('2026-01-05', `<Cube currency='${currency}' rate='1.1'/>`));
     expect([error.code, error.details]).toEqual(['INVALID_RATE', { date: '2026-01-05', currency }]);
+  });
+
+  it('skips the retired currencies of the historical file with one note each, and imports the rest', () => {
+    const document = parseEcbXml(
+      ecbDocument(
+        `<Cube time='2007-12-31'><Cube currency='USD' rate='1.4721'/><Cube currency='CYP' rate='0.585274'/><Cube currency='MTL' rate='0.4293'/></Cube>` +
+          `<Cube time='2007-12-28'><Cube currency='USD' rate='1.4688'/><Cube currency='CYP' rate='0.585274'/></Cube>`,
+      ),
+    );
+    expect(document.fixings).toEqual([
+      { date: '2007-12-31', currency: 'USD', rate: '1.4721' },
+      { date: '2007-12-28', currency: 'USD', rate: '1.4688' },
+    ]);
+    expect(document.skipped.map(({ reason: _, ...line }) => line)).toEqual([
+      { currency: 'CYP', fixings: 2, firstDate: '2007-12-28', lastDate: '2007-12-31' },
+      { currency: 'MTL', fixings: 1, firstDate: '2007-12-31', lastDate: '2007-12-31' },
+    ]);
+    expect(document.skipped[0]!.reason).toMatch(/CYP is no longer an ISO 4217 currency \(Cyprus pound/);
+  });
+
+  it('still rejects a malformed rate of a retired currency: skipping is not a licence to be malformed', () => {
+    const error = rejection(oneDay('2007-12-31', `<Cube currency='CYP' rate='-0.58'/>`));
+    expect([error.code, error.details]).toEqual(['INVALID_RATE', { date: '2007-12-31', currency: 'CYP', rate: '-0.58' }]);
   });
 
   it('rejects a currency fixed twice on the same day', () => {

@@ -1,3 +1,4 @@
+import { createAuditStore } from '@clearhouse/kernel/audit/index';
 import { buildFederatedSchema, startGraphQLServer, type Authenticate, type HttpRoute, type RunningServer } from '@clearhouse/kernel/graphql/index';
 import { connect, startConsumer } from '@clearhouse/kernel/db/index';
 import { type Clock, topics } from '@clearhouse/kernel';
@@ -70,6 +71,7 @@ export async function start(options: StartOptions): Promise<RunningTransactions>
     log: options.log,
     routes,
     authenticate: options.authenticate,
+    audit: createAuditStore(sql),
     context: async (identity, requestId) => ({ identity, requestId, deps }),
   });
   return {

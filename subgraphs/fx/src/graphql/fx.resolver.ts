@@ -1,23 +1,20 @@
-import { Arg, Ctx, Directive, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { ClearhouseError, Decimal, isActiveCurrency, utcDateOf } from '@clearhouse/kernel';
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { ClearhouseError, decimalToString, isActiveCurrency, type FxFixingUsed as KernelFixingUsed } from '@clearhouse/kernel';
 import { requireRole } from '@clearhouse/kernel/auth/scope';
-import { DateScalar, DecimalScalar, type RequestContext } from '@clearhouse/kernel/graphql/index';
+import { DateScalar, DecimalScalar } from '@clearhouse/kernel/graphql/index';
 import * as rates from '../app/rates.ts';
-import { ConvertedTotals, FxImportResult, FxRate, HeldFxRate, SettlementPeriod, Totals } from './fx.type.ts';
+import type { FxContext } from './context.ts';
+import { FxFixingUsed, FxImportResult, FxRate, HeldFxRate } from './fx.type.ts';
 
-export interface FxContext extends RequestContext {
-  deps: rates.FxDeps;
+/** Errors: INVALID_RATE naming the argument, for a code that is not an active ISO 4217 currency. */
+export function checkCurrency(currency: string, field: string): void {
+  if (!isActiveCurrency(currency)) {
+    throw new ClearhouseError('INVALID_RATE', `${field}: ${JSON.stringify(currency)} is not an active ISO 4217 currency.`, { field, currency });
+  }
 }
 
-const totalsFields = ['cashStake', 'bonusStake', 'cashWin', 'bonusWin', 'jackpotContribution', 'jackpotWin', 'ggr', 'ngr'] as const;
-
-function checkCurrency(currency: string, field: string): void {
-  if (!isActiveCurrency(currency)) throw new ClearhouseError('INVALID_RATE', `${field}: ${currency} is not an active ISO 4217 currency`, { field });
-}
-
-async function lookup(deps: rates.FxDeps, date: string, from: string, to: string) {
-  const table = await rates.fxTableFor(deps.sql, [from, to], date);
-  return table.rate(date, from, to);
+export function fixingsOut(fixings: readonly KernelFixingUsed[]): FxFixingUsed[] {
+  return fixings.map((fixing) => ({ date: fixing.date, currency: fixing.currency, rate: decimalToString(fixing.rate) }));
 }
 
 @Resolver()
@@ -32,19 +29,21 @@ export class FxResolver {
     if (!context.identity) throw new ClearhouseError('UNAUTHENTICATED');
     checkCurrency(from, 'from');
     checkCurrency(to, 'to');
-    const found = await lookup(context.deps, date, from, to);
+    const found = (await rates.fxTableFor(context.deps.sql, [from, to], [date])).rate(date, from, to);
     return found.status === 'ok'
-      ? { date, from, to, rate: found.rate.toFixed(), fixings: found.fixings.map((f) => ({ date: f.date, currency: f.currency, rate: f.rate.toFixed() })), missingCurrencies: [] }
+      ? { date, from, to, rate: decimalToString(found.rate), fixings: fixingsOut(found.fixings), missingCurrencies: [] }
       : { date, from, to, rate: null, fixings: [], missingCurrencies: found.missingCurrencies };
   }
 
-  @Query(() => [HeldFxRate], { description: 'Fixings held for confirmation.' })
+  @Query(() => [HeldFxRate], { description: `Fixings held for confirmation, oldest first (at most ${rates.heldRatesListedMax}).` })
   async heldFxRates(@Ctx() context: FxContext): Promise<HeldFxRate[]> {
     requireRole(context.identity, 'FINANCE', 'ADMIN', 'AUDITOR');
     return rates.heldRates(context.deps.sql);
   }
 
-  @Mutation(() => FxImportResult, { description: 'Imports an ECB eurofxref XML file (daily or historical); all or nothing.' })
+  @Mutation(() => FxImportResult, {
+    description: 'Imports an ECB eurofxref XML file (daily or historical). All or nothing: errors BAD_INPUT or INVALID_RATE name the date and currency.',
+  })
   async importFxRates(@Arg('xml', () => String) xml: string, @Ctx() context: FxContext): Promise<FxImportResult> {
     requireRole(context.identity, 'FINANCE', 'ADMIN');
     return rates.importFxRates(context.deps, xml);
@@ -62,33 +61,9 @@ export class FxResolver {
     return rates.setFxRate(context.deps, { date, currency, rate }, confirm);
   }
 
-  @Mutation(() => FxImportResult, { description: 'Applies a held fixing.' })
+  @Mutation(() => FxImportResult, { description: 'Applies a held fixing as it was held. Errors: NOT_FOUND.' })
   async confirmFxRate(@Arg('date', () => DateScalar) date: string, @Arg('currency', () => String) currency: string, @Ctx() context: FxContext): Promise<FxImportResult> {
     requireRole(context.identity, 'FINANCE');
     return rates.confirmHeldRate(context.deps, date, currency);
   }
 }
-
-@Resolver(() => SettlementPeriod)
-export class SettlementPeriodFxResolver {
-  @Directive('@requires(fields: "currency end totals { cashStake bonusStake cashWin bonusWin jackpotContribution jackpotWin ggr ngr }")')
-  @FieldResolver(() => ConvertedTotals, {
-    description: "The period's totals in another currency, at the fixing of the period's last day (or the latest within 7 days before it).",
-  })
-  async totalsIn(@Root() period: SettlementPeriod, @Arg('currency', () => String) currency: string, @Ctx() context: FxContext): Promise<ConvertedTotals> {
-    checkCurrency(currency, 'currency');
-    const rateDate = utcDateOf(new Date(period.end).getTime() - 1);
-    const found = await lookup(context.deps, rateDate, period.currency, currency);
-    if (found.status !== 'ok') return { currency, rateDate, rate: null, pending: true, fixings: [], totals: null };
-    const converted = Object.fromEntries(totalsFields.map((field) => [field, new Decimal(period.totals[field]).times(found.rate).toFixed()])) as unknown as Totals;
-    return {
-      currency, rateDate, rate: found.rate.toFixed(), pending: false,
-      fixings: found.fixings.map((f) => ({ date: f.date, currency: f.currency, rate: f.rate.toFixed() })),
-      totals: converted,
-    };
-  }
-}
-
-export const fxReferenceResolvers = {
-  SettlementPeriod: { __resolveReference: (reference: SettlementPeriod) => reference },
-};

@@ -4,11 +4,20 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { appendAll, auditPlugin } from '../audit/plugin.ts';
+import { originHeader } from '../audit/record.ts';
+import type { AuditStore } from '../audit/store.ts';
 import type { AuthContext } from '../auth/context.ts';
+import { signatureHeader } from '../auth/gateway-signature.ts';
 import { ClearhouseError } from '../errors.ts';
 import type { Authenticate } from './authenticate.ts';
+import { errorRequestIds } from './request-ids.ts';
 
-export const graphqlBodyBytesMax = 1_000_000;
+/**
+ * Above the gateway's 16 MiB body limit (an ECB history file for importFxRates), with room for the
+ * query and the envelope, so that what the gateway accepts a subgraph accepts too.
+ */
+export const graphqlBodyBytesMax = 20 * 1024 * 1024;
 
 export interface HttpRoute {
   /** Handles the request and returns true, or returns false to pass it on. */
@@ -23,6 +32,8 @@ export interface GraphQLServerOptions<TContext extends BaseContext> {
   introspection?: boolean;
   /** Who is calling (throws UNAUTHENTICATED for a request the gateway did not sign). */
   authenticate: Authenticate;
+  /** Where every mutation, every denied access and every read of the audit log is written. */
+  audit: AuditStore;
   context: (identity: AuthContext | null, requestId: string) => Promise<TContext>;
   routes?: HttpRoute[];
   log?: (entry: Record<string, unknown>) => void;
@@ -53,7 +64,7 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 }
 
 /** Expected errors keep their stable code; anything else is masked and logged with the request id. */
-export function formatError(log: (entry: Record<string, unknown>) => void) {
+export function formatError(log: (entry: Record<string, unknown>) => void, requestIdOf: (error: unknown) => string | undefined = () => undefined) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = (error as { originalError?: unknown })?.originalError ?? error;
     if (original instanceof ClearhouseError) {
@@ -61,23 +72,44 @@ export function formatError(log: (entry: Record<string, unknown>) => void) {
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return { ...formatted, extensions: { code } };
-    const requestId = randomUUID();
+    const requestId = requestIdOf(error) ?? randomUUID();
     log({ level: 'error', msg: 'unexpected error', requestId, error: String((original as Error)?.stack ?? original) });
     return { message: `Internal error (request ${requestId})`, path: formatted.path, extensions: { code: 'INTERNAL', requestId } };
+  };
+}
+
+function unsignedRequestRecord(service: string, request: IncomingMessage, requestId: string, reason: string) {
+  return {
+    actor: null,
+    roles: [],
+    action: 'subgraph.request',
+    object: service,
+    result: 'DENIED' as const,
+    // Not signed, so nothing the request says about itself is believed: only the peer's address.
+    origin: request.socket.remoteAddress ?? null,
+    requestId,
+    details: { service, code: 'UNAUTHENTICATED', reason },
   };
 }
 
 /** @apollo/server on a bare node:http server, with extra routes (ingest endpoints) in front. */
 export async function startGraphQLServer<TContext extends BaseContext>(options: GraphQLServerOptions<TContext>): Promise<RunningServer> {
   const log = options.log ?? (() => {});
+  const requestIds = errorRequestIds();
   const apollo = new ApolloServer<TContext>({
     schema: options.schema,
     introspection: options.introspection ?? true,
     includeStacktraceInErrorResponses: false,
-    formatError: formatError(log),
+    formatError: formatError(log, requestIds.requestIdOf),
     csrfPrevention: true,
-    // Subgraphs report no usage traces: nothing here sends them to Apollo's cloud.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    // Only the gateway calls a subgraph, with whole documents: no persisted-query cache to fill.
+    persistedQueries: false,
+    plugins: [
+      // Subgraphs report no usage traces: nothing here sends them to Apollo's cloud.
+      ApolloServerPluginInlineTraceDisabled(),
+      requestIds.plugin,
+      auditPlugin({ store: options.audit, service: options.name, log }),
+    ],
   });
   await apollo.start();
 
@@ -97,12 +129,25 @@ export async function startGraphQLServer<TContext extends BaseContext>(options: 
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/health') return sendJson(response, 200, { status: 'ok', service: options.name });
     if (url.pathname !== '/graphql') return sendJson(response, 404, { error: { code: 'NOT_FOUND', message: 'no such path' } });
-    const requestId = String(request.headers['x-request-id'] ?? randomUUID());
-    const body = request.method === 'POST' ? (await readBody(request, graphqlBodyBytesMax)).toString('utf8') : '';
+    const givenRequestId = request.headers['x-request-id'];
+    const requestId = typeof givenRequestId === 'string' && /^[\w.:-]{1,128}$/.test(givenRequestId) ? givenRequestId : randomUUID();
+    // An unsigned request is refused without reading its body: it could be as large as the limit.
+    const signed = request.headers[signatureHeader] !== undefined;
+    const body = signed && request.method === 'POST' ? (await readBody(request, graphqlBodyBytesMax)).toString('utf8') : '';
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
+    let identity: AuthContext | null;
+    try {
+      identity = options.authenticate(request, body);
+    } catch (error) {
+      if (!(error instanceof ClearhouseError)) throw error;
+      await appendAll(options.audit, [unsignedRequestRecord(options.name, request, randomUUID(), error.message)], log);
+      return sendJson(response, 401, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+    }
+    // Signed by the gateway: its word on where the request came from holds; otherwise the peer's address.
+    headers.set(originHeader, String(request.headers[originHeader] ?? request.socket.remoteAddress ?? 'unknown'));
     let parsedBody: unknown = undefined;
     if (body) {
       try {
@@ -110,13 +155,6 @@ export async function startGraphQLServer<TContext extends BaseContext>(options: 
       } catch {
         return sendJson(response, 400, { errors: [{ message: 'body is not JSON', extensions: { code: 'BAD_REQUEST' } }] });
       }
-    }
-    let identity: AuthContext | null;
-    try {
-      identity = options.authenticate(request, body);
-    } catch (error) {
-      if (error instanceof ClearhouseError) return sendJson(response, 401, { errors: [{ message: error.message, extensions: { code: error.code } }] });
-      throw error;
     }
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body: parsedBody },

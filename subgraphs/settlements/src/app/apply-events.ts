@@ -1,34 +1,22 @@
-import { randomUUID } from 'node:crypto';
 import {
-  Decimal, bucketStartMs, topics,
-  type BucketDelta, type ContractTermsSetEvent, type FxRateSetEvent, type GamesRegisteredEvent, type IngestBatchEvent, type PartnerUpsertedEvent,
+  dec, topics,
+  type ContractTermsSetEvent, type FxRateSetEvent, type GamesRegisteredEvent, type IngestBatchEvent, type PartnerUpsertedEvent,
 } from '@clearhouse/kernel';
 import type { BusEvent, TransactionSql } from '@clearhouse/kernel/db/index';
-import { periodsOfBuckets, rateChain, type RatedPeriod } from '../domain/chain.ts';
-import { periodContaining } from '../domain/periods.ts';
-import {
-  addToBuckets, frozenStatuses, loadBuckets, loadCategories, loadFxTable, loadPeriods, loadVersions, type StoredPeriod,
-} from '../infra/store.ts';
+import { lockDeltaWriter } from '../infra/delta-store.ts';
+import { loadFxTable } from '../infra/store.ts';
+import type { FixingCorrection } from './fx-corrections.ts';
+import { emptyWork, settlePartner, type PartnerWork } from './settle-partner.ts';
 
 export const settlementTopics = [
   topics.partnerUpserted, topics.gamesRegistered, topics.contractTermsSet, topics.fxRateSet, topics.ingestBatch,
 ] as const;
-export const deltaChannel = 'settlement_deltas';
-
-interface PartnerWork {
-  /** Earliest instant whose period must be re-rated (null: every period that is not frozen). */
-  fromMs: number | null;
-  deltas: BucketDelta[];
-  /** Arrival of the latest ingest batch: where late data for a closed period is dated. */
-  receivedAt?: string;
-  /** Net transaction count change per bucket start (for the delta's `change`). */
-  transactionsByBucketMs: Map<number, number>;
-}
+export { deltaChannel } from '../infra/delta-store.ts';
 
 function workOf(work: Map<string, PartnerWork>, partnerId: string): PartnerWork {
   let entry = work.get(partnerId);
   if (!entry) {
-    entry = { fromMs: Number.POSITIVE_INFINITY, deltas: [], transactionsByBucketMs: new Map() };
+    entry = emptyWork();
     work.set(partnerId, entry);
   }
   return entry;
@@ -45,7 +33,10 @@ function rerateAll(entry: PartnerWork): void {
  * sequence number is written. All of it commits with the consumer offset, or none of it does.
  */
 export async function applySettlementEvents(tx: TransactionSql, events: BusEvent[], nowMs: number): Promise<void> {
+  // First, before any partner's row is locked: see lockDeltaWriter.
+  await lockDeltaWriter(tx);
   const work = new Map<string, PartnerWork>();
+  const corrections = new Map<string, FixingCorrection>();
   let fxChanged = false;
   for (const event of events) {
     switch (event.topic) {
@@ -75,6 +66,7 @@ export async function applySettlementEvents(tx: TransactionSql, events: BusEvent
       }
       case topics.fxRateSet: {
         const fixing = event.payload as FxRateSetEvent;
+        await noteCorrection(tx, corrections, fixing);
         await tx`
           insert into settlements.fx_rates (date, currency, rate) values (${fixing.date}, ${fixing.currency}, ${fixing.rate})
           on conflict (date, currency) do update set rate = excluded.rate`;
@@ -84,8 +76,10 @@ export async function applySettlementEvents(tx: TransactionSql, events: BusEvent
       case topics.ingestBatch: {
         const batch = event.payload as IngestBatchEvent;
         const entry = workOf(work, batch.partnerId);
-        for (const delta of batch.deltas) entry.deltas.push({ ...delta, bucketStart: new Date(delta.bucketStart).toISOString() });
-        entry.receivedAt = batch.receivedAt;
+        entry.arrivals.push({
+          receivedAtMs: Date.parse(batch.receivedAt),
+          deltas: batch.deltas.map((delta) => ({ ...delta, bucketStart: new Date(delta.bucketStart).toISOString() })),
+        });
         break;
       }
       default:
@@ -95,96 +89,27 @@ export async function applySettlementEvents(tx: TransactionSql, events: BusEvent
   if (fxChanged) {
     // A new or corrected fixing may clear FX-pending buckets or change conversions of any open period.
     const partners = await tx`select partner_id from settlements.partners`;
-    for (const row of partners) rerateAll(workOf(work, row.partner_id as string));
+    for (const row of partners) {
+      const entry = workOf(work, row.partner_id as string);
+      rerateAll(entry);
+      entry.fxChanged = true;
+    }
   }
   if (work.size === 0) return;
-  const fx = await loadFxTable(tx);
-  for (const [partnerId, entry] of work) await settlePartner(tx, partnerId, entry, fx, nowMs);
+  const context = { fx: await loadFxTable(tx), nowMs, corrections: [...corrections.values()] };
+  for (const partnerId of [...work.keys()].sort()) await settlePartner(tx, partnerId, work.get(partnerId)!, context);
 }
 
-async function settlePartner(tx: TransactionSql, partnerId: string, entry: PartnerWork, fx: Awaited<ReturnType<typeof loadFxTable>>, nowMs: number): Promise<void> {
-  const versions = await loadVersions(tx, partnerId);
-  const periods = await loadPeriods(tx, partnerId);
-  const frozen = periods.filter((period) => frozenStatuses.includes(period.status));
-
-  // A late transaction for a frozen (closed) period counts in the first open period, dated at its
-  // arrival: its delta moves to the bucket of its arrival time, and the move is listed.
-  const applied: BucketDelta[] = [];
-  for (const delta of entry.deltas) {
-    const startMs = Date.parse(delta.bucketStart);
-    const closed = frozen.find((period) => startMs >= period.startMs && startMs < period.endMs);
-    if (!closed) {
-      applied.push(delta);
-      continue;
-    }
-    const arrivalMs = Math.max(Date.parse(entry.receivedAt ?? new Date(nowMs).toISOString()), frozen.at(-1)!.endMs);
-    const moved = { ...delta, bucketStart: new Date(bucketStartMs(arrivalMs)).toISOString() };
-    applied.push(moved);
-    await tx`
-      insert into settlements.prior_period_adjustments (partner_id, original_period_id, game_code, currency, original_bucket_start, counted_bucket_start, delta)
-      values (${partnerId}, ${closed.id}, ${delta.gameCode}, ${delta.currency}, ${delta.bucketStart}, ${moved.bucketStart}, ${tx.json(delta as never)})`;
+/** A fixing that replaces a different stored rate is a correction (the first old rate of the batch counts). */
+async function noteCorrection(tx: TransactionSql, corrections: Map<string, FixingCorrection>, fixing: FxRateSetEvent): Promise<void> {
+  const key = `${fixing.date} ${fixing.currency}`;
+  const noted = corrections.get(key);
+  if (noted !== undefined) {
+    noted.newRate = fixing.rate;
+    return;
   }
-  await addToBuckets(tx, partnerId, applied);
-  for (const delta of applied) {
-    const startMs = Date.parse(delta.bucketStart);
-    entry.transactionsByBucketMs.set(startMs, (entry.transactionsByBucketMs.get(startMs) ?? 0) + delta.transactions);
-    if (entry.fromMs !== null) entry.fromMs = Math.min(entry.fromMs, startMs);
+  const [stored] = await tx`select rate::text as rate from settlements.fx_rates where date = ${fixing.date} and currency = ${fixing.currency}`;
+  if (stored !== undefined && !dec(stored.rate as string).equals(dec(fixing.rate))) {
+    corrections.set(key, { date: fixing.date, currency: fixing.currency, oldRate: stored.rate as string, newRate: fixing.rate });
   }
-  if (versions.length === 0) return;
-
-  // Re-rate from the start of the earliest affected period that is not frozen; the last period before
-  // that point passes its carries in.
-  const lastFrozenEndMs = frozen.at(-1)?.endMs ?? Number.NEGATIVE_INFINITY;
-  const affectedMs = Math.max(entry.fromMs ?? Number.NEGATIVE_INFINITY, lastFrozenEndMs);
-  if (affectedMs === Number.POSITIVE_INFINITY) return;
-  const fromMs = Number.isFinite(affectedMs) ? periodContaining(versions, affectedMs).startMs : Number.NEGATIVE_INFINITY;
-  const before = periods.filter((period) => period.endMs <= fromMs).at(-1);
-  const buckets = await loadBuckets(tx, partnerId, Number.isFinite(fromMs) ? new Date(fromMs).toISOString() : '1970-01-01T00:00:00.000Z');
-  const rated = rateChain({
-    periods: periodsOfBuckets(versions, buckets),
-    gameCategories: await loadCategories(tx, partnerId),
-    fx,
-    carryIn: new Decimal((before?.figures?.carryOut as string | undefined) ?? '0'),
-    payableCarryIn: new Decimal((before?.figures?.payableCarryOut as string | undefined) ?? '0'),
-  });
-  for (const period of rated) await savePeriod(tx, partnerId, period, periods, entry, nowMs);
-}
-
-function transactionsIn(entry: PartnerWork, period: RatedPeriod): number {
-  let count = 0;
-  for (const [startMs, transactions] of entry.transactionsByBucketMs) {
-    if (startMs >= period.startMs && startMs < period.endMs) count += transactions;
-  }
-  return count;
-}
-
-async function savePeriod(tx: TransactionSql, partnerId: string, period: RatedPeriod, existing: StoredPeriod[], entry: PartnerWork, nowMs: number): Promise<void> {
-  const { startMs: _s, endMs: _e, ...figures } = period;
-  const previous = existing.find((stored) => stored.startMs === period.startMs);
-  const transactions = transactionsIn(entry, period);
-  const figuresJson = JSON.stringify(figures);
-  if (previous && JSON.stringify(previous.figures) === figuresJson && transactions === 0) return;
-  const status = period.endMs <= nowMs ? 'CLOSING' : 'OPEN';
-  const [row] = await tx`
-    insert into settlements.periods (id, partner_id, start_at, end_at, status, figures, updated_at)
-    values (${previous?.id ?? randomUUID()}, ${partnerId}, ${period.start}, ${period.end}, ${status}, ${tx.json(figures as never)}, now())
-    on conflict (partner_id, start_at) do update set end_at = excluded.end_at, figures = excluded.figures, updated_at = now(),
-      status = case when settlements.periods.status in ('OPEN', 'CLOSING') then excluded.status else settlements.periods.status end
-    returning id`;
-  const oldGgr = new Decimal((previous?.figures?.totals as Record<string, string> | undefined)?.ggr ?? '0');
-  const oldFee = new Decimal((previous?.figures?.fee as string | undefined) ?? '0');
-  const [sequence] = await tx`
-    insert into settlements.partner_sequences (partner_id, last_seq) values (${partnerId}, 1)
-    on conflict (partner_id) do update set last_seq = settlements.partner_sequences.last_seq + 1 returning last_seq`;
-  const payload = {
-    change: { transactions, ggr: new Decimal(period.totals.ggr).minus(oldGgr).toFixed(), fee: new Decimal(period.fee).minus(oldFee).toFixed() },
-    totals: period.totals,
-    fee: period.fee,
-    payable: period.payable,
-    at: new Date().toISOString(),
-  };
-  await tx`
-    insert into settlements.deltas (partner_id, seq, period_id, payload)
-    values (${partnerId}, ${Number(sequence!.last_seq)}, ${row!.id}, ${tx.json(payload as never)})`;
-  await tx`select pg_notify(${deltaChannel}, ${partnerId})`;
 }

@@ -2,6 +2,7 @@ import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { ClearhouseError } from '@clearhouse/kernel';
 import { assertPartnerVisible, canSeePartner, requireRole } from '@clearhouse/kernel/auth/scope';
 import { DateTimeScalar } from '@clearhouse/kernel/graphql/index';
+import { isId } from '../app/period-access.ts';
 import * as queries from '../app/queries.ts';
 import type { SettlementsContext } from './context.ts';
 import { toDelta, toPeriod } from './period.mapper.ts';
@@ -17,11 +18,15 @@ export class PeriodResolver {
     @Arg('to', () => DateTimeScalar, { nullable: true }) to?: Date,
   ): Promise<SettlementPeriod[]> {
     assertPartnerVisible(context.identity, partnerId);
-    return (await queries.periodsOverlapping(context.sql, partnerId, from ?? null, to ?? null, context.clock.nowMs())).map(toPeriod);
+    if (!isId(partnerId)) return [];
+    const rows = await queries.periodsOverlapping(context.sql, partnerId, from ?? null, to ?? null, context.clock.nowMs());
+    for (const row of rows) context.loaders.period.prime(row.id, row);
+    return rows.map(toPeriod);
   }
 
   @Query(() => SettlementPeriod, { nullable: true })
   async settlementPeriod(@Arg('id', () => ID) id: string, @Ctx() context: SettlementsContext): Promise<SettlementPeriod | null> {
+    if (!isId(id)) return null;
     const row = await context.loaders.period.load(id);
     if (!row || !canSeePartner(context.identity, row.partnerId)) return null;
     return toPeriod(row);
@@ -62,6 +67,7 @@ export class PeriodResolver {
 export const periodReferenceResolvers = {
   SettlementPeriod: {
     __resolveReference: async (reference: { id: string }, context: SettlementsContext) => {
+      if (!isId(reference.id)) return null;
       const row = await context.loaders.period.load(reference.id);
       if (!row) return null;
       assertPartnerVisible(context.identity, row.partnerId);

@@ -1,12 +1,12 @@
 import { Decimal, FxTable, type BucketDelta } from '@clearhouse/kernel';
-import type { TransactionSql } from '@clearhouse/kernel/db/index';
+import type { Sql, TransactionSql } from '@clearhouse/kernel/db/index';
 import { amountFields, type Bucket } from '../domain/buckets.ts';
 import type { ContractVersion } from '../domain/periods.ts';
 import { validateTerms, type GameCategory } from '@clearhouse/kernel/terms/index';
 
 /** Reads and writes of the settlements schema used by the event consumer and the resolvers. */
 
-export async function loadVersions(tx: TransactionSql, partnerId: string): Promise<ContractVersion[]> {
+export async function loadVersions(tx: TransactionSql | Sql, partnerId: string): Promise<ContractVersion[]> {
   const rows = await tx`select effective_from::text as effective_from, terms from settlements.contract_versions where partner_id = ${partnerId} order by effective_from`;
   return rows.flatMap((row) => {
     const validated = validateTerms(row.terms);
@@ -16,22 +16,22 @@ export async function loadVersions(tx: TransactionSql, partnerId: string): Promi
   });
 }
 
-export async function loadCategories(tx: TransactionSql, partnerId: string): Promise<Map<string, GameCategory>> {
+export async function loadCategories(tx: TransactionSql | Sql, partnerId: string): Promise<Map<string, GameCategory>> {
   const rows = await tx`select code, category from settlements.games where partner_id = ${partnerId}`;
   return new Map(rows.map((row) => [row.code as string, row.category as GameCategory]));
 }
 
-export async function loadFxTable(tx: TransactionSql): Promise<FxTable> {
+export async function loadFxTable(tx: TransactionSql | Sql): Promise<FxTable> {
   const rows = await tx`select date::text as date, currency, rate::text as rate from settlements.fx_rates`;
   return FxTable.of(rows.map((row) => ({ date: row.date as string, currency: row.currency as string, rate: row.rate as string })));
 }
 
-/** Buckets of a partner starting at or after `fromIso`, in time order. */
-export async function loadBuckets(tx: TransactionSql, partnerId: string, fromIso: string): Promise<Bucket[]> {
+/** Buckets of a partner starting in [fromIso, toIso), in time order (no upper bound without toIso). */
+export async function loadBuckets(tx: TransactionSql | Sql, partnerId: string, fromIso: string, toIso: string | null = null): Promise<Bucket[]> {
   const rows = await tx`
     select game_code, currency, bucket_start, cash_stake::text, bonus_stake::text, cash_win::text, bonus_win::text,
       jackpot_contribution::text, jackpot_win::text, transactions, rounds
-    from settlements.buckets where partner_id = ${partnerId} and bucket_start >= ${fromIso}
+    from settlements.buckets where partner_id = ${partnerId} and bucket_start >= ${fromIso} and (${toIso}::timestamptz is null or bucket_start < ${toIso})
     order by bucket_start, game_code, currency`;
   return rows.map((row) => ({
     gameCode: row.game_code as string,
@@ -81,25 +81,4 @@ export async function addToBuckets(tx: TransactionSql, partnerId: string, deltas
       cash_win = b.cash_win + excluded.cash_win, bonus_win = b.bonus_win + excluded.bonus_win,
       jackpot_contribution = b.jackpot_contribution + excluded.jackpot_contribution, jackpot_win = b.jackpot_win + excluded.jackpot_win,
       transactions = b.transactions + excluded.transactions, rounds = b.rounds + excluded.rounds`;
-}
-
-export interface StoredPeriod {
-  id: string;
-  startMs: number;
-  endMs: number;
-  status: string;
-  figures: Record<string, unknown> | null;
-}
-
-export const frozenStatuses = ['CLOSED', 'APPROVED', 'PAID'];
-
-export async function loadPeriods(tx: TransactionSql, partnerId: string): Promise<StoredPeriod[]> {
-  const rows = await tx`select id, start_at, end_at, status, figures from settlements.periods where partner_id = ${partnerId} order by start_at`;
-  return rows.map((row) => ({
-    id: row.id as string,
-    startMs: (row.start_at as Date).getTime(),
-    endMs: (row.end_at as Date).getTime(),
-    status: row.status as string,
-    figures: row.figures as Record<string, unknown> | null,
-  }));
 }

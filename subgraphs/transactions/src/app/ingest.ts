@@ -1,7 +1,7 @@
-import { type Clock, type QuarantineReason, topics } from '@clearhouse/kernel';
+import { type BucketDelta, type Clock, type QuarantineReason, topics } from '@clearhouse/kernel';
 import { appendEvents, postgresExecutor, type Sql, type TransactionSql } from '@clearhouse/kernel/db/index';
 import { aggregateBuckets, appliedRoundIds, type BatchDecision, type Candidate, candidatesPerBatchMax, decideBatch } from '../domain/index.ts';
-import { knownGames, loadView, type TransactionsInsert, transactionsInsertDefault, writeDecision } from './ingest-store.ts';
+import { loadChunkState, type TransactionsInsert, transactionsInsertDefault, writeChunk } from './ingest-store.ts';
 import { storableCandidate } from './storable.ts';
 
 export interface IngestDeps {
@@ -113,22 +113,25 @@ async function ingestChunk(deps: IngestDeps, partnerId: string, raw: readonly Ca
     await tx`select pg_advisory_xact_lock(hashtextextended(${partnerId}, 0))`;
     if (hooks.claim && !(await hooks.claim(tx))) return null;
     const receivedAt = new Date();
-    const [view, games] = await Promise.all([loadView(tx, partnerId, candidates), knownGames(tx, partnerId, candidates)]);
+    const { view, games, knownRounds } = await loadChunkState(tx, partnerId, candidates);
     const decision = decideBatch(candidates, view, {
       nowMs: deps.clock.nowMs(),
       retentionDays: deps.retentionDays,
       gameExists: (code) => games.has(code),
     });
-    await writeDecision(tx, decision, { partnerId, source, receivedAt, insert: deps.transactionsInsert ?? transactionsInsertDefault });
-    const roundIds = appliedRoundIds(decision.effects);
-    const newRounds = roundIds.length === 0 ? [] : await tx`
-      insert into transactions.rounds (partner_id, round_id) select ${partnerId}, unnest(${roundIds}::text[])
-      on conflict do nothing returning round_id`;
-    const deltas = aggregateBuckets(decision.effects, new Set(newRounds.map((row) => row.round_id as string)));
+    const newRounds = appliedRoundIds(decision.effects).filter((roundId) => !knownRounds.has(roundId));
+    let deltas: BucketDelta[] = [];
+    // The bucket sums are computed while the database stores the chunk's rows.
+    await writeChunk(tx, decision, newRounds, { partnerId, source, receivedAt, insert: deps.transactionsInsert ?? transactionsInsertDefault }, () => {
+      deltas = aggregateBuckets(decision.effects, new Set(newRounds));
+    });
     const outcome = outcomeOf(decision);
-    if (outcome.accepted + outcome.duplicates + outcome.quarantined > 0) {
+    // `accepted` counts the records stored now (DESIGN.md 6, ingestStats): a held rollback that a later
+    // original fails leaves the store and is counted as quarantined instead.
+    const storedChange = outcome.accepted - decision.removals.length;
+    if (storedChange !== 0 || outcome.duplicates + outcome.quarantined > 0) {
       await tx`
-        update transactions.ingest_stats set accepted = accepted + ${outcome.accepted}, duplicates = duplicates + ${outcome.duplicates},
+        update transactions.ingest_stats set accepted = accepted + ${storedChange}, duplicates = duplicates + ${outcome.duplicates},
           quarantined = quarantined + ${outcome.quarantined}
         where partner_id = ${partnerId}`;
     }

@@ -112,7 +112,7 @@ export class PartnerPoller {
    * partner, or a restart) polls at once when the grid has begun, then at the grid's next point.
    */
   private schedule(): void {
-    if (this.abort.signal.aborted || this.partner.poll === null) return;
+    if (this.abort.signal.aborted || this.partner.poll === null || !this.settings.scheduled) return;
     const intervalMs = this.partner.poll.intervalSeconds * 1000;
     const createdMs = this.partner.createdAt.getTime();
     const nowMs = Date.now();

@@ -24,7 +24,8 @@ export async function withRetries<T>(work: () => Promise<T>, options: RetryOptio
       return await work();
     } catch (error) {
       if (attempt >= options.retriesMax || !options.retryable(error) || options.signal.aborted) throw error;
-      backoff = backoff === null ? factory.next() : backoff.next(undefined);
+      // The factory's own first step is a zero delay; every retry here waits.
+      backoff = (backoff ?? factory.next()).next(undefined);
       const asked = error instanceof ProviderHttpError ? (error.retryAfterMs ?? 0) : 0;
       await sleep(Math.max(backoff.duration, asked), undefined, { signal: options.signal });
     }

@@ -1,5 +1,7 @@
 /** Every bound of the REST poller (DESIGN.md 3.4). Tests shrink the delays. */
 export interface PollerSettings {
+  /** Polls on each partner's interval; tests that drive every poll with `pollNow` turn it off. */
+  scheduled: boolean;
   /** The `limit` asked of the provider. */
   pageItemsMax: number;
   /** Pages read in one poll; the rest waits for the next interval. */
@@ -27,6 +29,7 @@ export interface PollerSettings {
 }
 
 export const pollerDefaults: PollerSettings = {
+  scheduled: true,
   pageItemsMax: 500,
   pagesPerPollMax: 100,
   requestTimeoutMs: 10_000,
