@@ -12,9 +12,9 @@
 import { benchToken } from './support/config.ts';
 import { type BenchServer, startBenchServer } from './support/database.ts';
 import { type BenchPartner, benchGames, createPartners, postBatch, type NdjsonLine } from './support/fixtures.ts';
-import { Cleanup, startOurGateway, startService, startSubgraphs } from './support/processes.ts';
+import { Cleanup, cpuMsOf, startOurGateway, startService, startSubgraphs } from './support/processes.ts';
 import { format, type Figure, say, table, within } from './support/report.ts';
-import { openSubscribers, waitFor } from './support/subscribers.ts';
+import { type NextMessage, openSubscribers, waitFor } from './support/subscribers.ts';
 
 export interface SubscriptionBenchOptions {
   subscribers: number;
@@ -26,6 +26,8 @@ export interface SubscriptionBenchOptions {
 export const subscriptionBenchDefaults: SubscriptionBenchOptions = { subscribers: 1000, partners: 10, weeks: 30 };
 const subscriptionBenchMsMax = 240_000;
 const deliveryWaitMs = 90_000;
+/** Every message is counted and scanned for errors; one in this many is parsed and checked in full. */
+const parseSample = 25;
 
 export const deltaSubscription = `subscription BenchDeltas { settlementDeltas { seq totals { ggr } partner { name } } }`;
 
@@ -57,8 +59,8 @@ class Tally {
   /** Results with errors count as deliveries (the subscriber was told) but are reported. */
   errorResults = 0;
 
-  next(index: number, result: { data?: any; errors?: readonly unknown[] }, atMs: number): void {
-    if (result.errors?.length || !result.data?.settlementDeltas?.partner?.name) {
+  next({ index, atMs, result, hasErrors }: NextMessage): void {
+    if (hasErrors || (result && !result.data?.settlementDeltas?.partner?.name)) {
       this.errorResults += 1;
       if (this.errors.length < 3) this.errors.push(JSON.stringify(result).slice(0, 300));
     }
@@ -82,6 +84,9 @@ function weeklyLines(partner: BenchPartner, round: string, weeks: number): Ndjso
 }
 
 interface Measured {
+  /** CPU spent per delivery by the server process(es) and by the subscribers' process. */
+  serverCpuUsPerDelivery: number;
+  clientCpuUsPerDelivery: number;
   seconds: number;
   windowSeconds: number;
   firstAfterMs: number;
@@ -89,11 +94,20 @@ interface Measured {
   windowDeliveriesPerSecond: number;
 }
 
-function measured(tally: Tally, triggerAtMs: number, deltas: number): Measured {
+/** CPU ms so far of the servers under test (by pid) and of this process (the subscribers). */
+function cpuNow(pids: number[]): { server: number; client: number } {
+  const usage = process.cpuUsage();
+  return { server: pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0), client: (usage.user + usage.system) / 1000 };
+}
+
+function measured(tally: Tally, triggerAtMs: number, deltas: number, cpuBefore: { server: number; client: number }, pids: number[]): Measured {
   const deliveries = tally.subscribers * deltas;
+  const cpuAfter = cpuNow(pids);
   const seconds = (tally.lastAtMs - triggerAtMs) / 1000;
   const windowSeconds = (tally.lastAtMs - tally.firstAtMs) / 1000;
   return {
+    serverCpuUsPerDelivery: ((cpuAfter.server - cpuBefore.server) * 1000) / deliveries,
+    clientCpuUsPerDelivery: ((cpuAfter.client - cpuBefore.client) * 1000) / deliveries,
     seconds, windowSeconds, firstAfterMs: tally.firstAtMs - triggerAtMs,
     deliveriesPerSecond: deliveries / seconds, windowDeliveriesPerSecond: deliveries / windowSeconds,
   };
@@ -112,8 +126,9 @@ async function ours(server: BenchServer, options: SubscriptionBenchOptions, clea
   const tally = new Tally(options.subscribers);
   const subscribers = await openSubscribers({
     url: gateway.info.url.replace('http:', 'ws:'), count: options.subscribers, query: deltaSubscription, token: tokens.finance,
-    onNext: (index, result, atMs) => tally.next(index, result, atMs),
-    onError: (index, error) => tally.errors.push(`subscriber ${index}: ${String((error as Error)?.message ?? JSON.stringify(error))}`),
+    parseEvery: parseSample,
+    onNext: (message) => tally.next(message),
+    onError: (index, error) => tally.errors.push(`subscriber ${index}: ${error}`),
   });
   cleanup.add(() => subscribers.close());
   await waitFor('subscribed on our gateway', () => gateway.call<number>('subscribers'), options.subscribers, 30_000);
@@ -126,6 +141,8 @@ async function ours(server: BenchServer, options: SubscriptionBenchOptions, clea
 
   const deltas = options.partners * options.weeks;
   const done = tally.reset(deltas);
+  const pids = [gateway.pid, ...Object.values(subgraphs.processes).map((service) => service.pid)];
+  const cpuBefore = cpuNow(pids);
   const triggerAtMs = performance.now();
   await Promise.all(partners.map((partner) => postBatch(base, partner, weeklyLines(partner, 'run', options.weeks))));
   try {
@@ -133,7 +150,7 @@ async function ours(server: BenchServer, options: SubscriptionBenchOptions, clea
   } catch (error) {
     throw new Error(`${(error as Error).message}: ${tally.delivered} of ${deltas * options.subscribers} delivered; errors: ${tally.errors.join(' | ')}`);
   }
-  const result = measured(tally, triggerAtMs, deltas);
+  const result = measured(tally, triggerAtMs, deltas, cpuBefore, pids);
   await subscribers.close();
   return { ...result, deltas, errorResults: tally.errorResults, errors: [...tally.errors] };
 }
@@ -144,8 +161,9 @@ async function bare(options: SubscriptionBenchOptions, deltas: number, cleanup: 
   const tally = new Tally(options.subscribers);
   const subscribers = await openSubscribers({
     url: bareServer.info.url, count: options.subscribers, query: deltaSubscription,
-    onNext: (index, result, atMs) => tally.next(index, result, atMs),
-    onError: (index, error) => tally.errors.push(`subscriber ${index}: ${String(error)}`),
+    parseEvery: parseSample,
+    onNext: (message) => tally.next(message),
+    onError: (index, error) => tally.errors.push(`subscriber ${index}: ${error}`),
   });
   cleanup.add(() => subscribers.close());
   await waitFor('subscribed on the bare server', () => bareServer.call<number>('subscribers'), options.subscribers, 30_000);
@@ -155,11 +173,12 @@ async function bare(options: SubscriptionBenchOptions, deltas: number, cleanup: 
   await within(deliveryWaitMs, 'bare warm-up deliveries', warm);
 
   const done = tally.reset(deltas);
+  const cpuBefore = cpuNow([bareServer.pid]);
   const triggerAtMs = performance.now();
   await bareServer.call('push', deltas);
   await within(deliveryWaitMs, 'deliveries on the bare server', done);
   if (tally.errors.length > 0) throw new Error(`bare subscribers got errors: ${tally.errors.join(' | ')}`);
-  const result = measured(tally, triggerAtMs, deltas);
+  const result = measured(tally, triggerAtMs, deltas, cpuBefore, [bareServer.pid]);
   await subscribers.close();
   return result;
 }
@@ -174,7 +193,8 @@ export async function benchSubscriptions(server: BenchServer, options: Subscript
       const b = await bare(options, o.deltas, cleanup);
       const line = (name: string, m: Measured) =>
         `${name}: ${format(m.deliveriesPerSecond)} deliveries/s from trigger (${format(m.seconds, 's')}; first after ${format(m.firstAfterMs, 'ms')}), ` +
-        `${format(m.windowDeliveriesPerSecond)}/s first-to-last (${format(m.windowSeconds, 's')})`;
+        `${format(m.windowDeliveriesPerSecond)}/s first-to-last (${format(m.windowSeconds, 's')}); ` +
+        `CPU per delivery: server ${format(m.serverCpuUsPerDelivery, 'µs')}, subscribers ${format(m.clientCpuUsPerDelivery, 'µs')}`;
       say('subscriptions', `${options.subscribers} subscribers × ${o.deltas} deltas = ${options.subscribers * o.deltas} deliveries each`);
       say('subscriptions', line('ours', o));
       if (o.errorResults > 0) say('subscriptions', `ours: ${o.errorResults} deliveries were errors, e.g. ${o.errors[0]}`);

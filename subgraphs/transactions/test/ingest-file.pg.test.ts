@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -208,5 +213,43 @@ describe('streaming a large csv-report upload', () => {
     } finally {
       await small.stop();
     }
+  });
+});
+
+describe('npm run import -- --partner CODE FILE', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer('importcli', { ingest: { gatewaySecrets: gatewaySecret } });
+    await createPartner(server, { code: 'CLI', adapter: 'CSV_REPORT', games: ['roulette-7'] });
+  });
+  afterAll(async () => server?.stop());
+
+  async function runImport(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await promisify(execFile)('npx', ['tsx', 'scripts/import.ts', ...args], {
+        env: { ...process.env, DATABASE_URL: server.databaseUrl },
+        cwd: join(import.meta.dirname, '..', '..', '..'),
+      });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  }
+
+  it('streams a report file into the ingest path, prints the counts, and imports nothing twice on a second run', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'clearhouse-import-')), 'report.csv');
+    writeFileSync(file, csvFile(2_500, 'CLI'));
+    const first = await runImport(['--partner', 'CLI', file]);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout.split('\n')[0]!)).toMatchObject({ partner: 'CLI', lines: 2_501, accepted: 2_500, duplicates: 0, quarantined: 0 });
+    const second = await runImport(['--partner', 'CLI', file]);
+    expect(JSON.parse(second.stdout.split('\n')[0]!)).toMatchObject({ accepted: 0, duplicates: 2_500 });
+  });
+
+  it('refuses an unknown partner and a missing file argument', async () => {
+    expect((await runImport(['--partner', 'NOPE', '/dev/null'])).code).toBe(1);
+    expect((await runImport(['--partner', 'CLI'])).code).toBe(2);
   });
 });

@@ -74,7 +74,10 @@ export async function settlePartner(tx: TransactionSql, partnerId: string, work:
   const completed = work.fxChanged ? await rerateProvisionalStatements(tx, snapshot, context) : new Set<string>();
   if (completed.size > 0) snapshot.records = await loadPeriodRecords(tx, partnerId);
   await rerateOpenPeriods(tx, snapshot, fromMs, transactionsByBucketMs, context.nowMs, context.fx);
-  if (context.corrections.length > 0) await proposeFxCorrections(tx, snapshot, completed, context);
+  if (context.corrections.length === 0) return;
+  // Re-read: the pass above may have opened the period a correction belongs in.
+  snapshot.records = await loadPeriodRecords(tx, partnerId);
+  await proposeFxCorrections(tx, snapshot, completed, context);
 }
 
 async function rerateOpenPeriods(
@@ -122,7 +125,7 @@ async function savePeriod(tx: TransactionSql, partnerId: string, period: RatedPe
   // A closed statement never changes (DESIGN.md 5.5).
   if (previous !== undefined && isFrozen(previous)) return;
   // jsonb reorders keys, so stored and new figures are compared in canonical form.
-  if (previous?.figures && JSON.stringify(previous.figures) === JSON.stringify(figures) && transactions === 0) return;
+  if (previous?.figures && canonicalJson(previous.figures) === canonicalJson(figures) && transactions === 0) return;
   const status = period.endMs <= nowMs ? 'CLOSING' : 'OPEN';
   const [row] = await tx`
     insert into settlements.periods as p (id, partner_id, start_at, end_at, status, figures, updated_at)

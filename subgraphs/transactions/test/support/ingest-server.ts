@@ -15,6 +15,7 @@ export interface TestServer {
   running: RunningTransactions;
   /** A connection of the test's own, for setup and assertions. */
   sql: Sql;
+  databaseUrl: string;
   url(path: string): string;
   /** Entries the server logged at level error: an input must never cause one. */
   errors: Record<string, unknown>[];
@@ -42,6 +43,7 @@ export async function startTestServer(label: string, overrides: Partial<StartOpt
   return {
     running,
     sql,
+    databaseUrl,
     url: (path) => `http://127.0.0.1:${running.port}${path}`,
     errors,
     stop: async () => {
