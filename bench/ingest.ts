@@ -9,7 +9,7 @@ import { appendEvents, connect, migrate, postgresExecutor, resolveDatabase, type
 import { gatewayAuthenticator } from '@clearhouse/kernel/graphql/index';
 import { signGatewayRequest } from '@clearhouse/kernel/auth/gateway-signature';
 import { ingestBatch } from '../subgraphs/transactions/src/app/ingest.ts';
-import type { TransactionsInsert } from '../subgraphs/transactions/src/app/ingest-store.ts';
+import type { TransactionsInsert } from '../subgraphs/transactions/src/app/chunk-writes.ts';
 import { parseNdjsonLine, signNdjsonBatch } from '../subgraphs/transactions/src/domain/index.ts';
 import { start } from '../subgraphs/transactions/src/server.ts';
 

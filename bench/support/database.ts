@@ -10,6 +10,8 @@ export interface BenchServer {
   /** A fresh, migrated database of its own; dropped when the server stops. */
   freshDatabase(label: string): Promise<string>;
   embedded: boolean;
+  /** The server's port (for finding its processes when it runs on this machine). */
+  port: number;
   stop(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export async function startBenchServer(log: (line: string) => void = () => {}): 
   const created: string[] = [];
   return {
     embedded: server.embedded,
+    port: Number(new URL(server.url).port || 5432),
     async freshDatabase(label) {
       const name = `clearhouse_bench_${label.replace(/\W/g, '').toLowerCase().slice(0, 16)}_${process.pid}_${randomBytes(3).toString('hex')}`;
       await admin.unsafe(`create database ${name}`);

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { subgraphNames, supergraphSdl, type ServiceSpec, type SubgraphName } from './config.ts';
 
@@ -133,4 +133,64 @@ export class Cleanup {
       }
     }
   }
+}
+
+/** Processes of the PostgreSQL server listening on `port` (the postmaster and its backends), by /proc. */
+export function postgresPids(port: number): number[] {
+  try {
+    const entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+    const postmaster = entries.find((pid) => {
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return args[0]?.endsWith('/postgres') && args.includes('-p') && args[args.indexOf('-p') + 1] === String(port);
+      } catch {
+        return false;
+      }
+    });
+    if (!postmaster) return [];
+    const children = entries.filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === postmaster;
+      } catch {
+        return false;
+      }
+    });
+    return [Number(postmaster), ...children.map(Number)];
+  } catch {
+    return [];
+  }
+}
+
+/** CPU used by each named process group between two calls: `const stop = cpuWindow(groups); …; stop()`. */
+export function cpuWindow(groups: Record<string, () => number[]>): () => Record<string, number> {
+  const startedAt = performance.now();
+  const before = new Map<string, Map<number, number>>();
+  for (const [name, pids] of Object.entries(groups)) before.set(name, new Map(pids().map((pid) => [pid, cpuMsOf(pid)])));
+  return () => {
+    const seconds = (performance.now() - startedAt) / 1000;
+    const cores: Record<string, number> = {};
+    for (const [name, pids] of Object.entries(groups)) {
+      let ms = 0;
+      // Processes that started during the window (PostgreSQL backends) count from zero.
+      for (const pid of pids()) {
+        const now = cpuMsOf(pid);
+        if (Number.isFinite(now)) ms += now - (before.get(name)!.get(pid) ?? 0);
+      }
+      cores[name] = ms / 1000 / seconds;
+    }
+    return cores;
+  };
+}
+
+/** Process groups of a running system, for cpuWindow: each service, PostgreSQL, and this process. */
+export function systemCpuGroups(services: ServiceProcess<unknown>[], postgresPort: number): Record<string, () => number[]> {
+  const groups: Record<string, () => number[]> = {};
+  for (const service of services) groups[service.kind] = () => [service.pid];
+  groups.postgres = () => postgresPids(postgresPort);
+  groups['bench (clients)'] = () => [process.pid];
+  return groups;
+}
+
+export function formatCores(cores: Record<string, number>): string {
+  return Object.entries(cores).map(([name, value]) => `${name} ${value.toFixed(2)}`).join(', ');
 }

@@ -90,7 +90,9 @@ export async function start(options: GatewayOptions): Promise<RunningGateway> {
   await apollo.start();
 
   const auditSql = connect(options.databaseUrl, { max: 2, application: 'clearhouse-gateway-audit' });
-  const recordDenial = gatewayDenialRecorder(createAuditStore(auditSql), log);
+  const auditStore = createAuditStore(auditSql);
+  await auditStore.ready();
+  const recordDenial = gatewayDenialRecorder(auditStore, log);
   const limiter = options.rateLimit === null ? unlimited : createRateLimiter(options.rateLimit);
   const httpDeps: HttpGraphQLDeps = { apollo, verifyToken: options.verifyToken, limiter, recordDenial, limits };
 
@@ -169,7 +171,8 @@ export async function start(options: GatewayOptions): Promise<RunningGateway> {
 
   await hub.start();
   const listenSql = connect(options.databaseUrl, { max: 1, application: 'clearhouse-gateway-listen' });
-  const listener = await listenSql.listen(deltaChannel, () => void hub.wake());
+  // The NOTIFY payload announces the delta (a hint: see DeltaHub.wake).
+  const listener = await listenSql.listen(deltaChannel, (payload) => void hub.wake(payload));
   const poll = setInterval(() => void hub.wake(), deltaPollIntervalMs);
 
   await new Promise<void>((resolve) => httpServer.listen(options.port, options.host ?? '127.0.0.1', resolve));

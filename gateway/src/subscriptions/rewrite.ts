@@ -1,4 +1,5 @@
 import {
+  type DefinitionNode,
   type DocumentNode,
   type FieldNode,
   Kind,
@@ -15,6 +16,9 @@ export const eventQueryFields: Record<string, { queryField: string; idArgument: 
 };
 
 export const eventIdVariable = '__clearhouseEventId';
+/** Batched per-event queries: alias `${batchAliasPrefix}${i}` resolves the event in `$${batchVariablePrefix}${i}`. */
+export const batchAliasPrefix = 'clearhouseEvent';
+export const batchVariablePrefix = '__clearhouseEvent';
 
 export interface SubscriptionPlan {
   rootField: string;
@@ -25,6 +29,8 @@ export interface SubscriptionPlan {
   /** The per-event query, printed, and the variables it uses. */
   query: string;
   queryVariables: Record<string, unknown>;
+  /** What batchQuery() repeats: the event field, the operation's variables and fragments. */
+  parts: { operation: OperationDefinitionNode; eventField: FieldNode; variableDefinitions: readonly VariableDefinitionNode[]; fragments: readonly DefinitionNode[] };
 }
 
 function usedVariables(node: unknown): Set<string> {
@@ -99,5 +105,36 @@ export function planSubscription(document: DocumentNode, operationName: string |
     const name = definition.variable.name.value;
     if (name !== eventIdVariable && variables[name] !== undefined) queryVariables[name] = variables[name];
   }
-  return { rootField, responseKey, args, query, queryVariables };
+  return {
+    rootField, responseKey, args, query, queryVariables,
+    parts: { operation, eventField: queryField, variableDefinitions: variableDefinitions.slice(0, -1), fragments },
+  };
+}
+
+/**
+ * The per-event query for `size` events at once: the event field repeated under aliases
+ * `clearhouseEvent0…`, each with its own id variable `$__clearhouseEvent0…`. The gateway plans it
+ * once per size and fetches all events in one request per subgraph (entity fetches included).
+ */
+export function batchQuery(plan: SubscriptionPlan, size: number): string {
+  const { operation, eventField, variableDefinitions, fragments } = plan.parts;
+  const fields: FieldNode[] = [];
+  const definitions: VariableDefinitionNode[] = [...variableDefinitions];
+  const target = eventQueryFields[plan.rootField]!;
+  for (let index = 0; index < size; index++) {
+    const variable = { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: `${batchVariablePrefix}${index}` } } as const;
+    fields.push({
+      ...eventField,
+      alias: { kind: Kind.NAME, value: `${batchAliasPrefix}${index}` },
+      arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: target.idArgument }, value: variable }],
+    });
+    definitions.push({ kind: Kind.VARIABLE_DEFINITION, variable, type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'ID' } } } });
+  }
+  const batched: OperationDefinitionNode = {
+    ...operation,
+    operation: 'query' as OperationDefinitionNode['operation'],
+    variableDefinitions: definitions,
+    selectionSet: { kind: Kind.SELECTION_SET, selections: fields },
+  };
+  return print({ kind: Kind.DOCUMENT, definitions: [batched, ...fragments] });
 }

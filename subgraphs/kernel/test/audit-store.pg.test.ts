@@ -77,6 +77,17 @@ describe('the audit store', () => {
     expect(await storeA.page(0, 1)).toHaveLength(1);
   });
 
+  it('is not ready, so a service does not start, when it cannot append as its role', async () => {
+    await expect(storeA.ready()).resolves.toBeUndefined();
+    await expect(createAuditStore(sqlA, { role: 'no_such_role' }).ready()).rejects.toThrow(/no_such_role/);
+    await admin.unsafe('revoke insert on audit.log from clearhouse_app');
+    try {
+      await expect(storeA.ready()).rejects.toThrow(/cannot be appended to/);
+    } finally {
+      await admin.unsafe('grant insert on audit.log to clearhouse_app');
+    }
+  });
+
   it('finds an altered row, a removed row and a forged one, across pages of the check', async () => {
     const sql = connect(databaseUrl, { max: 1 });
     try {

@@ -21,8 +21,11 @@ export interface StartOptions {
   retentionDays?: number;
   /** Extra HTTP routes, given the ingest dependencies (served before the ingest endpoints). */
   routes?: (deps: IngestDeps) => HttpRoute[];
-  /** Serves POST /ingest/{partnerCode}/webhook|batch|file (DESIGN.md 3.1–3.3); without it, no ingest endpoint. */
-  ingest?: IngestHttpOptions;
+  /**
+   * POST /ingest/{partnerCode}/webhook|batch|file (DESIGN.md 3.1–3.3), served unless `false`. File
+   * uploads are verified with `ingest.gatewaySecrets` when given, else with `authenticate`.
+   */
+  ingest?: false | IngestHttpOptions;
   /** The REST poller of DESIGN.md 3.4, on unless `false`; settings override its bounds and delays. */
   poller?: false | Partial<PollerSettings>;
   log?: (entry: Record<string, unknown>) => void;
@@ -62,7 +65,8 @@ export async function start(options: StartOptions): Promise<RunningTransactions>
     log: options.log,
   });
   if (options.poller !== false) poller = await startPoller(deps, options.poller ?? {}, log);
-  const routes = [...(options.routes?.(deps) ?? []), ...(options.ingest ? ingestRoutes({ log, ...options.ingest })(deps) : [])];
+  const ingest = options.ingest === false ? [] : ingestRoutes({ log, authenticate: options.authenticate, ...options.ingest })(deps);
+  const routes = [...(options.routes?.(deps) ?? []), ...ingest];
   const running = await startGraphQLServer<TransactionsContext>({
     name: 'transactions',
     schema: await buildSchema(),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Sql } from '@clearhouse/kernel/db/index';
 import { freshDatabase } from '../../../test/support/database.ts';
-import { copyRowsMin, writeChunk } from '../src/app/ingest-store.ts';
+import { copyRowsMin, writeChunk } from '../src/app/chunk-writes.ts';
 import type { BatchDecision, NewRow } from '../src/domain/index.ts';
 
 function row(externalId: string): NewRow {

@@ -141,6 +141,22 @@ describe('POST /ingest/{code}/file (csv-report)', () => {
   });
 });
 
+describe('the ingest endpoints started with no options of their own', () => {
+  it("verify uploads with the server's gateway authenticator", async () => {
+    const server = await startTestServer('filedefault', { ingest: {} });
+    try {
+      await createPartner(server, { code: 'PLAIN', adapter: 'CSV_REPORT', games: ['roulette-7'] });
+      const file = csvFile(2, 'PLAIN');
+      expect((await post(server.url('/ingest/PLAIN/file'), file, uploaderHeaders(['OPS']))).json).toMatchObject({ accepted: 2 });
+      const refused = await post(server.url('/ingest/PLAIN/file'), file, { 'content-type': 'text/csv' });
+      expect([refused.status, refused.json.error.code]).toEqual([401, 'UNAUTHENTICATED']);
+      expect((await post(server.url('/ingest/PLAIN/file'), file, uploaderHeaders(['AUDITOR']))).status).toBe(403);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('streaming a large csv-report upload', () => {
   let server: TestServer;
   let partnerId: string;
@@ -182,7 +198,7 @@ describe('streaming a large csv-report upload', () => {
     let peak = baseline;
     const sampler = setInterval(() => {
       peak = Math.max(peak, liveHeap());
-    }, 100);
+    }, 500);
     const file = generatedFile(lineCount);
     const answer = await post(server.url('/ingest/BIG/file'), file.stream, uploaderHeaders(['OPS']));
     clearInterval(sampler);
@@ -196,7 +212,7 @@ describe('streaming a large csv-report upload', () => {
     expect(growthMb).toBeLessThan(40);
     const count = await countOf(server.sql`select count(*)::int from transactions.transactions where partner_id = ${partnerId}`);
     expect(count).toBe(lineCount);
-  });
+  }, 300_000);
 
   it('keeps the whole chunks of an upload over the size limit and answers 413; a smaller re-upload adds nothing twice', async () => {
     const small = await startTestServer('filelimit', { ingest: { gatewaySecrets: gatewaySecret, fileBytesMax: 1_000_000, csv: { chunkLinesMax: 1000, lineBytesMax: 4096 } } });
@@ -238,7 +254,7 @@ describe('npm run import -- --partner CODE FILE', () => {
     }
   }
 
-  it('streams a report file into the ingest path, prints the counts, and imports nothing twice on a second run', async () => {
+  it('streams a report file into the ingest path, prints the counts, and imports nothing twice on a second run', { timeout: 120_000 }, async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'clearhouse-import-')), 'report.csv');
     writeFileSync(file, csvFile(2_500, 'CLI'));
     const first = await runImport(['--partner', 'CLI', file]);
@@ -248,7 +264,7 @@ describe('npm run import -- --partner CODE FILE', () => {
     expect(JSON.parse(second.stdout.split('\n')[0]!)).toMatchObject({ accepted: 0, duplicates: 2_500 });
   });
 
-  it('refuses an unknown partner and a missing file argument', async () => {
+  it('refuses an unknown partner and a missing file argument', { timeout: 120_000 }, async () => {
     expect((await runImport(['--partner', 'NOPE', '/dev/null'])).code).toBe(1);
     expect((await runImport(['--partner', 'CLI'])).code).toBe(2);
   });

@@ -88,11 +88,15 @@ describe('POST /ingest/{code}/webhook (json-webhook)', () => {
     expect(answer.json.error).toMatchObject({ code: 'MALFORMED', reason: 'the body is not valid UTF-8' });
   });
 
-  it('quarantines a field holding a NUL character as MALFORMED instead of failing the insert', async () => {
-    const body = webhookBody({ transaction_uuid: 'nul\u0000id', game_code: 'no-such\u0000game' });
-    const answer = await post(server.url(path), body, webhookHeaders(body, secret));
-    expect(answer.status).toBe(400);
-    expect(answer.json.error.code).toBe('MALFORMED');
+  it('quarantines a field holding a NUL character or a lone surrogate as MALFORMED instead of failing the insert', async () => {
+    for (const id of ['nul\u0000id', 'lone\ud800surrogate']) {
+      const body = webhookBody({ transaction_uuid: id, game_code: 'no-such-game' });
+      const answer = await post(server.url(path), body, webhookHeaders(body, secret));
+      expect([answer.status, answer.json.error.code]).toEqual([400, 'MALFORMED']);
+    }
+    // The raw body is JSON text: its escape "\\u0000" is six plain characters, kept as sent.
+    const rows = await quarantineOf(server.sql, partnerId);
+    expect(rows.at(-2)!.raw).toContain('nul\\u0000id');
   });
 
   it('answers a record failing a business check 200 with its quarantine reason', async () => {

@@ -31,6 +31,8 @@ export interface AuditVerification {
 }
 
 export interface AuditStore {
+  /** Fails unless appends can run as the configured role: checked at start-up, so a service never runs unaudited. */
+  ready(): Promise<void>;
   append(record: AuditRecord): Promise<StoredAuditEntry>;
   /** Entries with seq greater than `afterSeq`, oldest first. */
   page(afterSeq: number, first: number): Promise<StoredAuditEntry[]>;
@@ -105,6 +107,12 @@ export function createAuditStore(sql: Sql, options: AuditStoreOptions = {}): Aud
   }
 
   return {
+    ready: () =>
+      asRole(async (tx) => {
+        // SET ROLE itself fails for a role that is missing or not granted to the login user.
+        const [row] = await tx`select has_table_privilege('audit.log', 'INSERT') and has_table_privilege('audit.log', 'SELECT') as usable`;
+        if (row?.usable !== true) throw new Error(`audit.log cannot be appended to and read as ${role ?? 'the login user'}`);
+      }),
     append: (record) =>
       asRole(async (tx) => {
         await tx`select pg_advisory_xact_lock(${auditAppendLockKey})`;

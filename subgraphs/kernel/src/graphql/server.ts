@@ -95,6 +95,7 @@ function unsignedRequestRecord(service: string, request: IncomingMessage, reques
 /** @apollo/server on a bare node:http server, with extra routes (ingest endpoints) in front. */
 export async function startGraphQLServer<TContext extends BaseContext>(options: GraphQLServerOptions<TContext>): Promise<RunningServer> {
   const log = options.log ?? (() => {});
+  await options.audit.ready();
   const requestIds = errorRequestIds();
   const apollo = new ApolloServer<TContext>({
     schema: options.schema,

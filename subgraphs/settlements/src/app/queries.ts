@@ -55,11 +55,20 @@ export interface DeltaRow {
   createdAt: Date;
 }
 
-export async function deltasByIds(sql: Sql, ids: readonly string[]): Promise<Map<string, DeltaRow>> {
-  const rows = await sql`select * from settlements.deltas where id = any(${ids.map(Number)}::bigint[])`;
-  return new Map(rows.map((row) => [String(row.id), {
-    id: String(row.id), partnerId: row.partner_id as string, seq: Number(row.seq), periodId: row.period_id as string,
-    payload: row.payload as Record<string, unknown>, createdAt: row.created_at as Date,
+/**
+ * Deltas by id, each with its period (one query: resolving a subscription event needs both, and the
+ * gateway asks for many events at once).
+ */
+export async function deltasByIds(sql: Sql, ids: readonly string[], nowMs: number): Promise<Map<string, DeltaRow & { period: PeriodRow | null }>> {
+  const rows = await sql`
+    select p.*, d.id as delta_id, d.partner_id as delta_partner_id, d.seq as delta_seq, d.period_id as delta_period_id,
+           d.payload as delta_payload, d.created_at as delta_created_at
+    from settlements.deltas d left join settlements.periods p on p.id = d.period_id
+    where d.id = any(${ids.map(Number)}::bigint[])`;
+  return new Map(rows.map((row) => [String(row.delta_id), {
+    id: String(row.delta_id), partnerId: row.delta_partner_id as string, seq: Number(row.delta_seq), periodId: row.delta_period_id as string,
+    payload: row.delta_payload as Record<string, unknown>, createdAt: row.delta_created_at as Date,
+    period: row.id === null ? null : toPeriod(row, nowMs),
   }]));
 }
 

@@ -16,7 +16,7 @@ export async function lockDeltaWriter(tx: TransactionSql): Promise<void> {
   await tx`select pg_advisory_xact_lock(${deltaWriterLockKey})`;
 }
 
-/** Writes one delta with the partner's next gap-free sequence number; NOTIFY is delivered at commit. */
+/** Writes one delta with the partner's next gap-free sequence number; NOTIFY (its pointer) is delivered at commit. */
 export async function pushDelta(
   tx: TransactionSql,
   partnerId: string,
@@ -37,8 +37,11 @@ export async function pushDelta(
     payable: figures.payable,
     at: new Date().toISOString(),
   };
-  await tx`
+  const seq = Number(sequence!.last_seq);
+  const [delta] = await tx`
     insert into settlements.deltas (partner_id, seq, period_id, payload)
-    values (${partnerId}, ${Number(sequence!.last_seq)}, ${periodId}, ${tx.json(payload as never)})`;
-  await tx`select pg_notify(${deltaChannel}, ${partnerId})`;
+    values (${partnerId}, ${seq}, ${periodId}, ${tx.json(payload as never)}) returning id`;
+  // The delta's pointer rides on the wake-up: the gateway dispatches it without reading the feed when
+  // it follows on from the last delta it saw (the feed stays the source of truth for anything else).
+  await tx`select pg_notify(${deltaChannel}, ${JSON.stringify({ id: String(delta!.id), partnerId, seq })})`;
 }

@@ -1,7 +1,8 @@
 import { type BucketDelta, type Clock, type QuarantineReason, topics } from '@clearhouse/kernel';
 import { appendEvents, postgresExecutor, type Sql, type TransactionSql } from '@clearhouse/kernel/db/index';
 import { aggregateBuckets, appliedRoundIds, type BatchDecision, type Candidate, candidatesPerBatchMax, decideBatch } from '../domain/index.ts';
-import { loadChunkState, type TransactionsInsert, transactionsInsertDefault, writeChunk } from './ingest-store.ts';
+import { loadChunkState } from './chunk-state.ts';
+import { type TransactionsInsert, transactionsInsertDefault, writeChunk } from './chunk-writes.ts';
 import { storableCandidate } from './storable.ts';
 
 export interface IngestDeps {

@@ -9,8 +9,12 @@ import type { Candidate } from '../domain/index.ts';
  * visible "symbol for null") and each lone surrogate as U+FFFD. Replay judges such a raw MALFORMED
  * again, as it should.
  */
-const unstorable = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const unstorableAll = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const unstorablePattern = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const unstorableAll = new RegExp(unstorablePattern.source, 'g');
+/** A cheap first look (every record passes here): most text has neither NUL nor any surrogate. */
+const suspicious = /[\u0000\uD800-\uDFFF]/;
+
+const unstorable = { test: (text: string): boolean => suspicious.test(text) && unstorablePattern.test(text) };
 
 function visible(text: string): string {
   return unstorable.test(text) ? text.replace(unstorableAll, (char) => (char === '\u0000' ? '\u2400' : '\uFFFD')) : text;

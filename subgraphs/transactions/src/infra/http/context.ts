@@ -1,12 +1,20 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { assert, ClearhouseError } from '@clearhouse/kernel';
+import { type GatewayIdentity, verifyGatewayRequest } from '@clearhouse/kernel/auth/gateway-signature';
+import type { Authenticate } from '@clearhouse/kernel/graphql/index';
 import type { IngestDeps, IngestOutcome } from '../../app/ingest.ts';
 import { csvImportDefaults, type CsvImportOptions } from '../../app/csv-import.ts';
 import { sendRejection } from './errors.ts';
 import { type RateLimit, TokenBuckets } from './rate-limit.ts';
 
 export interface IngestHttpOptions {
-  /** SUBGRAPH_SIGNING_SECRET (current and previous during a rotation): file uploads carry a user identity signed with it. */
-  gatewaySecrets: string | readonly string[];
+  /**
+   * How a file upload's user identity, which the gateway signs over the EMPTY body, is verified: with
+   * SUBGRAPH_SIGNING_SECRET (current and previous during a rotation), or else with the server's own
+   * gateway authenticator (start() passes it).
+   */
+  gatewaySecrets?: string | readonly string[];
+  authenticate?: Authenticate;
   /** Requests per partner (all three endpoints share the bucket). */
   rateLimit?: RateLimit;
   webhookBytesMax?: number;
@@ -28,9 +36,12 @@ export const ingestHttpDefaults = {
   csv: csvImportDefaults,
 } as const;
 
+/** Who uploads a file, as the gateway signed it. */
+export type IdentifyUploader = (request: IncomingMessage) => GatewayIdentity;
+
 export interface RouteContext {
   deps: IngestDeps;
-  gatewaySecrets: string | readonly string[];
+  identifyUploader: IdentifyUploader;
   webhookBytesMax: number;
   batchBytesMax: number;
   fileBytesMax: number;
@@ -41,10 +52,25 @@ export interface RouteContext {
   log: (entry: Record<string, unknown>) => void;
 }
 
+function uploaderIdentity(options: IngestHttpOptions): IdentifyUploader {
+  const { gatewaySecrets, authenticate } = options;
+  if (gatewaySecrets !== undefined) return (request) => verifyGatewayRequest(request.headers, '', gatewaySecrets, Date.now());
+  assert(authenticate !== undefined, 'the ingest endpoints need gatewaySecrets or an authenticate function');
+  return (request) => {
+    try {
+      const user = authenticate(request, '');
+      return user === null ? { kind: 'anonymous-service' } : { kind: 'user', context: user };
+    } catch (error) {
+      if (error instanceof ClearhouseError) return { kind: 'error', reason: 'bad signature' };
+      throw error;
+    }
+  };
+}
+
 export function routeContext(deps: IngestDeps, options: IngestHttpOptions): RouteContext {
   return {
     deps,
-    gatewaySecrets: options.gatewaySecrets,
+    identifyUploader: uploaderIdentity(options),
     webhookBytesMax: options.webhookBytesMax ?? ingestHttpDefaults.webhookBytesMax,
     batchBytesMax: options.batchBytesMax ?? ingestHttpDefaults.batchBytesMax,
     fileBytesMax: options.fileBytesMax ?? ingestHttpDefaults.fileBytesMax,

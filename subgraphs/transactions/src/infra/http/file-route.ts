@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthContext } from '@clearhouse/kernel/auth/context';
-import { verifyGatewayRequest } from '@clearhouse/kernel/auth/gateway-signature';
 import { sendJson } from '@clearhouse/kernel/graphql/index';
 import { importCsv } from '../../app/csv-import.ts';
 import type { IngestPartner } from '../../app/ingest-partners.ts';
@@ -19,7 +18,7 @@ type Uploader = { ok: true; user: AuthContext } | { ok: false; code: IngestError
  * is streamed through, so it cannot hash it). What the signature authorises is this request's path.
  */
 function uploader(context: RouteContext, request: IncomingMessage): Uploader {
-  const verdict = verifyGatewayRequest(request.headers, '', context.gatewaySecrets, Date.now());
+  const verdict = context.identifyUploader(request);
   if (verdict.kind === 'error') return { ok: false, code: 'UNAUTHENTICATED', reason: `no valid identity from the gateway (${verdict.reason})` };
   if (verdict.kind === 'anonymous-service') return { ok: false, code: 'UNAUTHENTICATED', reason: 'a file upload needs a signed-in user' };
   const user = verdict.context;
