@@ -130,8 +130,8 @@ export async function benchmarkIngest(options: IngestBenchOptions): Promise<Inge
   try {
     await sql`create table if not exists public.bench_raw_copy (like transactions.transactions including all)`;
     for (let round = 0; round < options.repeats; round += 1) {
-      const batchPartner = await createPartner(sql, `BATCH${round}`, 'NDJSON_BATCH', [batchSecret]);
-      const filePartner = await createPartner(sql, `FILE${round}`, 'CSV_REPORT', []);
+      await createPartner(sql, `BATCH${round}`, 'NDJSON_BATCH', [batchSecret]);
+      await createPartner(sql, `FILE${round}`, 'CSV_REPORT', []);
       await server.drainPartnerEvents();
       const rows = rowsOf(`r${round}`, options.rows);
 
@@ -204,8 +204,6 @@ export async function benchmarkIngest(options: IngestBenchOptions): Promise<Inge
         `round ${round + 1}: raw COPY ${samples.copy.at(-1)!.toFixed(0)}/s, batch ${samples.batch.at(-1)!.toFixed(0)}/s, file ${samples.file.at(-1)!.toFixed(0)}/s, ` +
           `ingestBatch with unnest ${samples.unnest.at(-1)!.toFixed(0)}/s, with COPY ${samples.insertCopy.at(-1)!.toFixed(0)}/s`,
       );
-      void batchPartner;
-      void filePartner;
     }
   } finally {
     await sql`drop table if exists public.bench_raw_copy`;

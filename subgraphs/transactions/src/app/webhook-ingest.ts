@@ -10,7 +10,9 @@ export type WebhookIngestResult = { repeated: true } | { repeated: false; outcom
 /**
  * DESIGN.md 3.1: one webhook, idempotent on its webhook-id. The id is recorded in the same transaction
  * as the record, under the partner's lock: either both commit or neither does, so a retry after a crash
- * is ingested, and a repeated id (even one racing the first delivery) has no new effect.
+ * is ingested, and a repeated id (even one racing the first delivery) has no new effect. That holds for
+ * an unparseable body too: it is kept once as MALFORMED, and the provider's retries of it are answered
+ * 2xx without adding quarantine records.
  */
 export async function ingestWebhook(deps: IngestDeps, partnerId: string, webhookId: string, candidate: Candidate): Promise<WebhookIngestResult> {
   const outcome = await ingestWithHooks(deps, partnerId, [candidate], webhookSource, {
