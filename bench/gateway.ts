@@ -13,7 +13,7 @@ import autocannon from 'autocannon';
 import { benchToken } from './support/config.ts';
 import { type BenchServer, startBenchServer } from './support/database.ts';
 import { benchGames, createPartners, postBatch, settle, type NdjsonLine } from './support/fixtures.ts';
-import { Cleanup, cpuMsOf, startHiveGateway, startOurGateway, startSubgraphs } from './support/processes.ts';
+import { Cleanup, cpuMsOf, cpuWindow, startHiveGateway, startOurGateway, startSubgraphs, systemCpuGroups } from './support/processes.ts';
 import { format, type Figure, say, table, within } from './support/report.ts';
 
 export interface GatewayBenchOptions {
@@ -24,7 +24,7 @@ export interface GatewayBenchOptions {
   runs: number;
 }
 
-export const gatewayBenchDefaults: GatewayBenchOptions = { connections: 16, warmupSeconds: 3, runSeconds: 6, runs: 3 };
+export const gatewayBenchDefaults: GatewayBenchOptions = { connections: 16, warmupSeconds: 3, runSeconds: 5, runs: 4 };
 const gatewayBenchMsMax = 180_000;
 
 export const benchQuery = `query PartnerOverview($partnerId: ID!) {
@@ -47,6 +47,8 @@ interface Run {
   seconds: number;
   /** CPU the gateway process itself spent per request (user + system). */
   cpuMsPerRequest: number;
+  /** CPU per request of the subgraphs and PostgreSQL behind it. */
+  behindMsPerRequest: Record<string, number>;
 }
 
 function historyLines(partnerIndex: number): NdjsonLine[] {
@@ -122,14 +124,18 @@ async function run(server: BenchServer, options: GatewayBenchOptions, cleanup: C
   const periods = (JSON.parse(expected.ours) as { data: { settlementPeriods: unknown[] } }).data.settlementPeriods.length;
   say('gateway', `same answer from all (${expected.ours.length} bytes, ${periods} periods); every response is checked against it`);
 
+  const behind = systemCpuGroups([subgraphs.processes.partners, subgraphs.processes.settlements], server.port);
+  delete behind['bench (clients)'];
   const measure = async (name: GatewayName, seconds: number): Promise<Run> => {
     const pid = gateways[name].pid;
     const cpuBefore = cpuMsOf(pid);
+    const stopBehind = cpuWindow(behind);
     const result = await load(gateways[name].info.url, tokens.finance, body, expected[name], seconds, options.connections);
     const requests = result.requests.total;
+    const behindMsPerRequest = Object.fromEntries(Object.entries(stopBehind()).map(([group, cores]) => [group, (cores * result.duration * 1000) / requests]));
     return {
       gateway: name, requests, seconds: result.duration, requestsPerSecond: requests / result.duration,
-      p50: result.latency.p50, p99: result.latency.p99, cpuMsPerRequest: (cpuMsOf(pid) - cpuBefore) / requests,
+      p50: result.latency.p50, p99: result.latency.p99, cpuMsPerRequest: (cpuMsOf(pid) - cpuBefore) / requests, behindMsPerRequest,
     };
   };
   for (const name of Object.keys(gateways) as GatewayName[]) await measure(name, options.warmupSeconds);
@@ -144,7 +150,8 @@ async function run(server: BenchServer, options: GatewayBenchOptions, cleanup: C
     const entry = await measure(name, options.runSeconds);
     runs.push(entry);
     say('gateway', `${name.padEnd(10)} ${format(entry.requestsPerSecond).padStart(6)} req/s  p50 ${entry.p50} ms  p99 ${entry.p99} ms  ` +
-      `${format(entry.cpuMsPerRequest)} CPU-ms/req in the gateway  (${entry.requests} requests, ${options.connections} connections, ${format(entry.seconds)} s)`);
+      `CPU-ms/req: gateway ${format(entry.cpuMsPerRequest)}, ${Object.entries(entry.behindMsPerRequest).map(([group, ms]) => `${group} ${format(ms)}`).join(', ')}  ` +
+      `(${entry.requests} requests, ${options.connections} connections, ${format(entry.seconds)} s)`);
   }
 
   const summary = (name: GatewayName) => {

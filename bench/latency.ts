@@ -14,6 +14,8 @@
  * the delta's `at` (stamped by the settlements consumer as it writes the delta, before its commit).
  */
 import { availableParallelism } from 'node:os';
+import { connect } from '@clearhouse/kernel/db/index';
+import { deltaChannel } from '@clearhouse/settlements/infra/delta-store';
 import { benchToken } from './support/config.ts';
 import { type BenchServer, startBenchServer } from './support/database.ts';
 import { type BenchPartner, benchGames, createPartners, ndjsonBatch, type NdjsonLine } from './support/fixtures.ts';
@@ -38,7 +40,7 @@ const latencyBenchMsMax = 180_000;
 const drainWaitMs = 20_000;
 const tickMs = 5;
 
-export const latencySubscription = `subscription BenchLatency { settlementDeltas { seq partner { id name } change { transactions } at } }`;
+export const latencySubscription = `subscription BenchLatency { settlementDeltas { id seq partner { id name } change { transactions } at } }`;
 
 interface Batch {
   partner: BenchPartner;
@@ -86,19 +88,33 @@ async function run(server: BenchServer, options: LatencyBenchOptions, cleanup: C
   const covered = new Map<string, number>(partners.map((partner) => [partner.id, 0]));
   const cumulative = new Map<string, number>(partners.map((partner) => [partner.id, 0]));
   const deltaLagsMs: number[] = [];
+  // The split of that lag: the settlements consumer's commit (its NOTIFY, heard here too) to the subscriber.
+  const notifiedAtMs = new Map<string, number>();
+  const commitLagsMs: number[] = [];
+  const listenSql = connect(databaseUrl, { max: 1, application: 'clearhouse-bench-listen' });
+  cleanup.add(() => listenSql.end());
+  await listenSql.listen(deltaChannel, (payload) => {
+    try {
+      notifiedAtMs.set(String((JSON.parse(payload) as { id: unknown }).id), performance.now());
+    } catch {
+      // a payload without the pointer: nothing to split by
+    }
+  });
   let measuring = false;
   const problems: string[] = [];
 
   const subscriber = await openSubscribers({
     url: gateway.info.url.replace('http:', 'ws:'), count: 1, query: latencySubscription, token: tokens.finance, parseEvery: 1,
     onNext: ({ atMs, result }) => {
-      const delta = result?.data?.settlementDeltas as { partner: { id: string }; change: { transactions: number }; at: string } | undefined;
+      const delta = result?.data?.settlementDeltas as { id: string; partner: { id: string }; change: { transactions: number }; at: string } | undefined;
       if (!delta || result?.errors) {
         if (problems.length < 3) problems.push(JSON.stringify(result).slice(0, 300));
         return;
       }
       const wallNow = performance.timeOrigin + atMs;
       if (measuring) deltaLagsMs.push(wallNow - Date.parse(delta.at));
+      const notified = notifiedAtMs.get(delta.id);
+      if (measuring && notified !== undefined) commitLagsMs.push(atMs - notified);
       const total = (covered.get(delta.partner.id) ?? 0) + delta.change.transactions;
       covered.set(delta.partner.id, total);
       for (const batch of answered.get(delta.partner.id) ?? []) {
@@ -186,7 +202,8 @@ async function run(server: BenchServer, options: LatencyBenchOptions, cleanup: C
     `batch answer p50 ${format(p(answerMs, 0.5))} ms p99 ${format(p(answerMs, 0.99))} ms; sent late by p99 ${format(p(lateMs, 0.99))} ms`);
   say('latency', `commit (HTTP answer) → subscriber: p50 ${format(p(latencies, 0.5))} ms  p95 ${format(p(latencies, 0.95))} ms  ` +
     `p99 ${format(p(latencies, 0.99))} ms  max ${format(Math.max(...latencies))} ms  (${delivered.length} batches${missing ? `, ${missing} never delivered` : ''})`);
-  say('latency', `delta written (at) → subscriber: p50 ${format(p(deltaLagsMs, 0.5))} ms  p99 ${format(p(deltaLagsMs, 0.99))} ms  (${deltaLagsMs.length} deltas)`);
+  say('latency', `delta written (at) → subscriber: p50 ${format(p(deltaLagsMs, 0.5))} ms  p99 ${format(p(deltaLagsMs, 0.99))} ms  (${deltaLagsMs.length} deltas); ` +
+    `of which delta committed (NOTIFY) → subscriber: p50 ${format(p(commitLagsMs, 0.5))} ms  p99 ${format(p(commitLagsMs, 0.99))} ms`);
   say('latency', `CPU cores used while measuring (machine has ${availableParallelism()}): ${formatCores(cores)}`);
   if (problems.length > 0) say('latency', `problems: ${problems.join(' | ')}`);
 
@@ -195,6 +212,7 @@ async function run(server: BenchServer, options: LatencyBenchOptions, cleanup: C
     { bench: 'latency', name: 'commit→subscriber p50 / p95', value: p(latencies, 0.5), unit: 'ms', display: `${format(p(latencies, 0.5))} ms / ${format(p(latencies, 0.95))} ms` },
     { bench: 'latency', name: 'commit→subscriber p99', value: missing > 0 ? Number.POSITIVE_INFINITY : p(latencies, 0.99), unit: 'ms', bar: { op: '<=', target: 100 } },
     { bench: 'latency', name: 'delta at→subscriber p99 (info)', value: p(deltaLagsMs, 0.99), unit: 'ms' },
+    { bench: 'latency', name: 'delta commit→subscriber p99 (info)', value: p(commitLagsMs, 0.99), unit: 'ms' },
   ];
 }
 

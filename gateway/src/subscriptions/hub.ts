@@ -151,6 +151,8 @@ export class DeltaHub {
     }
     this.pumping = (async () => {
       try {
+        // The NOTIFYs of one commit arrive together: let the rest of them in, then resolve them as one page.
+        await new Promise<void>((done) => setImmediate(done));
         do {
           this.wakeAgain = false;
           await this.pump();
@@ -203,8 +205,13 @@ export class DeltaHub {
       if (visible.length === 0) continue;
       let wanted: DeltaPointer[] | null = null;
       const shares: [Subscriber, DeltaPointer[]][] = [];
+      const byFilter = new Map<string, DeltaPointer[]>();
       for (const subscriber of group.members) {
-        const share = subscriber.partnerFilter === null ? visible : visible.filter((pointer) => wants(subscriber, pointer));
+        let share = visible;
+        if (subscriber.partnerFilter !== null) {
+          share = byFilter.get(subscriber.partnerFilter) ?? visible.filter((pointer) => wants(subscriber, pointer));
+          byFilter.set(subscriber.partnerFilter, share);
+        }
         if (share.length === 0) continue;
         shares.push([subscriber, share]);
         if (share === visible) wanted = visible;

@@ -1,7 +1,7 @@
 import { type Candidate, candidatesPerBatchMax, parseNdjsonLine } from '../domain/index.ts';
 import { readLines } from './byte-lines.ts';
 import { ingestBatch, type IngestDeps, type IngestOutcome } from './ingest.ts';
-import { lineCandidate } from './line-candidates.ts';
+import { lineCandidate, linesPerTurn, nextTurn } from './line-candidates.ts';
 
 export const batchSource = 'NDJSON_BATCH';
 /** A batch is judged in one transaction, so it holds at most one chunk of the ingest path. */
@@ -25,6 +25,7 @@ export async function ingestNdjsonBatch(deps: IngestDeps, partnerId: string, bod
       lines += 1;
       if (lines > batchLinesMax) continue;
       candidates.push(lineCandidate(line, parseNdjsonLine));
+      if (lines % linesPerTurn === 0) await nextTurn();
     }
   }
   if (lines > batchLinesMax) return { ok: false, lines };

@@ -14,10 +14,10 @@ export function copyField(value: string | null): string {
 /** Rows per string handed to the COPY stream: bounds the text held at once without a write per row. */
 const copyRowsPerWrite = 1000;
 
-function copyBlocks(rows: readonly NewRow[], { partnerId, source, receivedAt }: WriteContext): string[] {
+/** The COPY text of `rows` in blocks, built one at a time so the first ones travel while the rest are built. */
+function* copyBlocks(rows: readonly NewRow[], { partnerId, source, receivedAt }: WriteContext): Generator<string> {
   const fixedHead = `${partnerId}\t`;
   const fixedTail = `\t${receivedAt.toISOString()}\t${copyField(source)}\t`;
-  const blocks: string[] = [];
   let text = '';
   for (let index = 0; index < rows.length; index += 1) {
     const row = rows[index]!;
@@ -28,12 +28,11 @@ function copyBlocks(rows: readonly NewRow[], { partnerId, source, receivedAt }: 
       fixedTail +
       `${copyField(row.status === 'HELD' ? row.raw : null)}\t${row.line ?? '\\N'}\n`;
     if ((index + 1) % copyRowsPerWrite === 0) {
-      blocks.push(text);
+      yield text;
       text = '';
     }
   }
-  if (text.length > 0) blocks.push(text);
-  return blocks;
+  if (text.length > 0) yield text;
 }
 
 /**
@@ -47,7 +46,6 @@ function copyBlocks(rows: readonly NewRow[], { partnerId, source, receivedAt }: 
  * ingest-copy.pg.test.ts proves it.
  */
 export async function copyTransactions(tx: TransactionSql, rows: readonly NewRow[], context: WriteContext): Promise<{ stored: Promise<void> }> {
-  const blocks = copyBlocks(rows, context);
   const query = tx`
     copy transactions.transactions
       (partner_id, external_id, round_id, player_id, game_code, kind, funding, amount, currency, occurred_at, refers_to, status, received_at, source, raw, line)
@@ -67,7 +65,7 @@ export async function copyTransactions(tx: TransactionSql, rows: readonly NewRow
     writable.once('error', reject);
     writable.once('finish', resolve);
   });
-  for (const block of blocks) writable.write(block);
+  for (const block of copyBlocks(rows, context)) writable.write(block);
   writable.end();
   return { stored: Promise.race([finished, refused]) };
 }

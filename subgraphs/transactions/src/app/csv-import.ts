@@ -1,7 +1,7 @@
 import { type Candidate, type CsvHeader, parseCsvHeader, parseCsvLine } from '../domain/index.ts';
 import { readLines, type TextLine } from './byte-lines.ts';
 import { addOutcome, emptyOutcome, ingestBatch, type IngestDeps, type IngestOutcome } from './ingest.ts';
-import { lineCandidate } from './line-candidates.ts';
+import { lineCandidate, linesPerTurn, nextTurn } from './line-candidates.ts';
 
 export const csvSource = 'CSV_REPORT';
 
@@ -80,6 +80,7 @@ export async function importCsv(
         }
         candidates.push(candidate);
         if (candidates.length >= options.chunkLinesMax) await flush();
+        else if (candidates.length % linesPerTurn === 0) await nextTurn();
       }
     }
     await flush();

@@ -1,7 +1,7 @@
 import { type BucketDelta, type Clock, type QuarantineReason, topics } from '@clearhouse/kernel';
 import { appendEvents, postgresExecutor, type Sql, type TransactionSql } from '@clearhouse/kernel/db/index';
 import { aggregateBuckets, appliedRoundIds, type BatchDecision, type Candidate, candidatesPerBatchMax, decideBatch } from '../domain/index.ts';
-import { loadChunkState } from './chunk-state.ts';
+import { chunkLookups, loadChunkState } from './chunk-state.ts';
 import { type TransactionsInsert, transactionsInsertDefault, writeChunk } from './chunk-writes.ts';
 import { storableCandidate } from './storable.ts';
 
@@ -110,11 +110,12 @@ export async function ingestWithHooks(
 
 async function ingestChunk(deps: IngestDeps, partnerId: string, raw: readonly Candidate[], source: string, hooks: IngestHooks): Promise<IngestOutcome | null> {
   const candidates = raw.map(storableCandidate);
+  const lookups = chunkLookups(candidates);
   return deps.sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtextextended(${partnerId}, 0))`;
     if (hooks.claim && !(await hooks.claim(tx))) return null;
     const receivedAt = new Date();
-    const { view, games, knownRounds } = await loadChunkState(tx, partnerId, candidates);
+    const { view, games, knownRounds } = await loadChunkState(tx, partnerId, lookups);
     const decision = decideBatch(candidates, view, {
       nowMs: deps.clock.nowMs(),
       retentionDays: deps.retentionDays,

@@ -15,3 +15,15 @@ export function lineCandidate(line: TextLine, parse: (text: string, line: number
       return { ok: false, reason: 'MALFORMED', detail: 'the line is too long (its start is kept)', raw: line.text, line: line.line };
   }
 }
+
+/**
+ * Lines parsed between two turns of the event loop. Parsing a chunk is one long stretch of CPU work;
+ * broken up, it lets another chunk's database work (which holds its partner's lock) go on between
+ * the pieces instead of waiting for the whole chunk to be parsed.
+ */
+export const linesPerTurn = 500;
+
+/** Gives the event loop a turn (pending I/O runs first), so parsing does not stall a transaction. */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,14 +1,62 @@
-import { assert, AssertionError, assertUnreachable, bucketStartMs, Decimal, decimalToString, ZERO, type BucketDelta, type CanonicalTransaction } from '@clearhouse/kernel';
+import { assert, AssertionError, assertUnreachable, bucketStartMs, Decimal, decimalToString, type BucketDelta, type CanonicalTransaction } from '@clearhouse/kernel';
 import type { Effect } from './decide.ts';
 
 type Measure = 'cashStake' | 'bonusStake' | 'cashWin' | 'bonusWin' | 'jackpotContribution' | 'jackpotWin';
 const measures: readonly Measure[] = ['cashStake', 'bonusStake', 'cashWin', 'bonusWin', 'jackpotContribution', 'jackpotWin'];
 
+/**
+ * One measure's running sum. Amounts with at most 30 integer and `scale` (18) fraction
+ * digits (every real amount) are added exactly as bigint multiples of 10^-scale; the first amount of
+ * another form moves the sum to Decimal for good. The bigint sum stays far below Decimal's 80 digits of
+ * precision (48 digits plus the digits of the effect count), so both ways give the same exact result.
+ */
+interface MeasureSum {
+  scaled: bigint;
+  decimal: Decimal | null;
+}
+
+const scale = 18;
+const scaledAmountPattern = /^(\d{1,30})(?:\.(\d{1,18}))?$/;
+const scaleZeros = '0'.repeat(scale);
+
+/** The amount in units of 10^-scale, or null when it has another form. */
+function scaledAmount(amount: string): bigint | null {
+  const match = scaledAmountPattern.exec(amount);
+  if (match === null) return null;
+  const fraction = match[2] ?? '';
+  return BigInt(match[1]! + fraction + scaleZeros.slice(fraction.length));
+}
+
+function scaledToDecimalText(value: bigint): string {
+  const negative = value < 0n;
+  const digits = (negative ? -value : value).toString().padStart(scale + 1, '0');
+  const integer = digits.slice(0, -scale);
+  const fraction = digits.slice(-scale).replace(/0+$/, '');
+  const text = fraction.length > 0 ? `${integer}.${fraction}` : integer;
+  return negative ? `-${text}` : text;
+}
+
+function addToSum(sum: MeasureSum, amount: string, sign: number): void {
+  if (sum.decimal === null) {
+    const scaled = scaledAmount(amount);
+    if (scaled !== null) {
+      sum.scaled += sign === 1 ? scaled : -scaled;
+      return;
+    }
+    sum.decimal = new Decimal(scaledToDecimalText(sum.scaled));
+  }
+  sum.decimal = sum.decimal.plus(new Decimal(amount).times(sign));
+}
+
+function sumToDecimal(sum: MeasureSum): Decimal {
+  return sum.decimal ?? new Decimal(scaledToDecimalText(sum.scaled));
+}
+
 interface BucketSums {
   gameCode: string;
   currency: string;
   startMs: number;
-  sums: Record<Measure, Decimal>;
+  sums: Record<Measure, MeasureSum>;
   transactions: number;
   rounds: number;
 }
@@ -26,32 +74,43 @@ export function appliedRoundIds(effects: readonly Effect[]): string[] {
  * still reported: it exists now, whatever the batching (a bet and its rollback in one batch or two).
  */
 export function aggregateBuckets(effects: readonly Effect[], newRoundIds: ReadonlySet<string>): BucketDelta[] {
-  const buckets = new Map<string, BucketSums>();
+  const buckets = new Map<string, Map<string, Map<number, BucketSums>>>();
+  const all: BucketSums[] = [];
   const roundsCounted = new Set<string>();
   for (const { sign, target } of effects) {
     assert(target.kind !== 'ROLLBACK', 'an effect targets the transaction that counts, never a rollback');
-    const bucket = bucketOf(buckets, target);
+    const bucket = bucketOf(buckets, all, target);
     const measure = measureOf(target);
-    bucket.sums[measure] = bucket.sums[measure].plus(new Decimal(target.amount).times(sign));
+    addToSum(bucket.sums[measure], target.amount, sign);
     bucket.transactions += sign;
     if (sign === 1 && newRoundIds.has(target.roundId) && !roundsCounted.has(target.roundId)) {
       roundsCounted.add(target.roundId);
       bucket.rounds += 1;
     }
   }
-  return [...buckets.values()]
+  return all
     .sort((a, b) => a.startMs - b.startMs || compare(a.gameCode, b.gameCode) || compare(a.currency, b.currency))
     .map(toDelta);
 }
 
-function bucketOf(buckets: Map<string, BucketSums>, tx: CanonicalTransaction): BucketSums {
+function bucketOf(buckets: Map<string, Map<string, Map<number, BucketSums>>>, all: BucketSums[], tx: CanonicalTransaction): BucketSums {
   const startMs = bucketStartMs(Date.parse(tx.occurredAt));
-  const key = JSON.stringify([tx.gameCode, tx.currency, startMs]);
-  let bucket = buckets.get(key);
+  let byCurrency = buckets.get(tx.gameCode);
+  if (byCurrency === undefined) {
+    byCurrency = new Map();
+    buckets.set(tx.gameCode, byCurrency);
+  }
+  let byStart = byCurrency.get(tx.currency);
+  if (byStart === undefined) {
+    byStart = new Map();
+    byCurrency.set(tx.currency, byStart);
+  }
+  let bucket = byStart.get(startMs);
   if (bucket === undefined) {
-    const sums = Object.fromEntries(measures.map((measure) => [measure, ZERO])) as Record<Measure, Decimal>;
+    const sums = Object.fromEntries(measures.map((measure) => [measure, { scaled: 0n, decimal: null }])) as Record<Measure, MeasureSum>;
     bucket = { gameCode: tx.gameCode, currency: tx.currency, startMs, sums, transactions: 0, rounds: 0 };
-    buckets.set(key, bucket);
+    byStart.set(startMs, bucket);
+    all.push(bucket);
   }
   return bucket;
 }
@@ -74,7 +133,7 @@ function measureOf(tx: CanonicalTransaction): Measure {
 }
 
 function toDelta(bucket: BucketSums): BucketDelta {
-  const { sums } = bucket;
+  const sums = Object.fromEntries(measures.map((measure) => [measure, sumToDecimal(bucket.sums[measure])])) as Record<Measure, Decimal>;
   return {
     gameCode: bucket.gameCode,
     currency: bucket.currency,

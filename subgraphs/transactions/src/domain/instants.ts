@@ -61,9 +61,20 @@ function offsetMinutesOf(sign: string | undefined, hours: string | undefined, mi
   return (sign === '-' ? -1 : 1) * (h * 60 + m);
 }
 
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
 function instantFromFields(fields: number[], millis: number, offsetMinutes: number | null): string | null {
   const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = fields;
   if (offsetMinutes === null || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return null;
+  if (year >= 100) {
+    // Date.UTC maps the years 0 to 99 to 1900 to 1999, so only later years take this shorter way.
+    // A day outside the month ("2026-02-30") is refused as the calendar check below refuses it.
+    if (day < 1 || day > daysInMonth(year, month)) return null;
+    return new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000).toISOString();
+  }
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(hour, minute, second, millis);

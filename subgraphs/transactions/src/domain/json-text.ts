@@ -30,7 +30,6 @@ export type JsonParseResult = { ok: true; value: JsonValue } | { ok: false; erro
 export const jsonDepthMax = 32;
 
 const numberPattern = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const whitespace = new Set([' ', '\t', '\n', '\r']);
 const escapes: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
 /** JSON text of a parsed value: the exact source for objects and numbers (for raw payloads). */
@@ -69,14 +68,15 @@ class Parser {
   private value(depth: number): JsonValue {
     if (depth > jsonDepthMax) this.fail(`nesting deeper than ${jsonDepthMax}`);
     this.skipWhitespace();
-    const char = this.text[this.at];
-    if (char === '{') return this.object(depth);
-    if (char === '[') return this.array(depth);
-    if (char === '"') return this.string();
-    if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) return this.number();
+    const code = this.text.charCodeAt(this.at);
+    if (code === 0x7b /* { */) return this.object(depth);
+    if (code === 0x5b /* [ */) return this.array(depth);
+    if (code === 0x22 /* " */) return this.string();
+    if (code === 0x2d /* - */ || (code >= 0x30 && code <= 0x39)) return this.number();
     if (this.text.startsWith('true', this.at)) return this.literal('true', true);
     if (this.text.startsWith('false', this.at)) return this.literal('false', false);
     if (this.text.startsWith('null', this.at)) return this.literal('null', null);
+    const char = this.text[this.at];
     return this.fail(char === undefined ? 'unexpected end of text' : `unexpected character ${JSON.stringify(char)}`);
   }
 
@@ -85,20 +85,20 @@ class Parser {
     this.at += 1;
     const fields = new Map<string, JsonValue>();
     this.skipWhitespace();
-    if (this.text[this.at] === '}') {
+    if (this.text.charCodeAt(this.at) === 0x7d /* } */) {
       this.at += 1;
       return new JsonObject(fields, this.text.slice(start, this.at));
     }
     for (;;) {
       this.skipWhitespace();
-      if (this.text[this.at] !== '"') this.fail('expected a string key');
+      if (this.text.charCodeAt(this.at) !== 0x22 /* " */) this.fail('expected a string key');
       const key = this.string();
       if (fields.has(key)) this.fail(`duplicate key ${JSON.stringify(key)}`);
       this.skipWhitespace();
       this.expect(':');
       fields.set(key, this.value(depth + 1));
       this.skipWhitespace();
-      if (this.text[this.at] === ',') {
+      if (this.text.charCodeAt(this.at) === 0x2c /* , */) {
         this.at += 1;
         continue;
       }
@@ -111,14 +111,14 @@ class Parser {
     this.at += 1;
     const items: JsonValue[] = [];
     this.skipWhitespace();
-    if (this.text[this.at] === ']') {
+    if (this.text.charCodeAt(this.at) === 0x5d /* ] */) {
       this.at += 1;
       return items;
     }
     for (;;) {
       items.push(this.value(depth + 1));
       this.skipWhitespace();
-      if (this.text[this.at] === ',') {
+      if (this.text.charCodeAt(this.at) === 0x2c /* , */) {
         this.at += 1;
         continue;
       }
@@ -129,22 +129,24 @@ class Parser {
 
   private string(): string {
     this.at += 1;
+    const text = this.text;
+    const length = text.length;
     let result = '';
     let runStart = this.at;
     for (;;) {
-      const char = this.text[this.at];
-      if (char === undefined) this.fail('unterminated string');
-      if (char === '"') {
-        result += this.text.slice(runStart, this.at);
+      if (this.at >= length) this.fail('unterminated string');
+      const code = text.charCodeAt(this.at);
+      if (code === 0x22 /* " */) {
+        result += text.slice(runStart, this.at);
         this.at += 1;
         return result;
       }
-      if (char < ' ') this.fail('control character in string');
-      if (char !== '\\') {
+      if (code < 0x20) this.fail('control character in string');
+      if (code !== 0x5c /* \ */) {
         this.at += 1;
         continue;
       }
-      result += this.text.slice(runStart, this.at);
+      result += text.slice(runStart, this.at);
       result += this.escape();
       runStart = this.at;
     }
@@ -178,12 +180,18 @@ class Parser {
   }
 
   private expect(char: string): void {
-    if (this.text[this.at] !== char) this.fail(`expected ${JSON.stringify(char)}`);
+    if (this.text.charCodeAt(this.at) !== char.charCodeAt(0)) this.fail(`expected ${JSON.stringify(char)}`);
     this.at += 1;
   }
 
   private skipWhitespace(): void {
-    while (whitespace.has(this.text[this.at] ?? '')) this.at += 1;
+    const text = this.text;
+    for (;;) {
+      const code = text.charCodeAt(this.at);
+      // ' ', '\t', '\n', '\r' (NaN past the end is none of them).
+      if (code !== 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) return;
+      this.at += 1;
+    }
   }
 
   private fail(message: string): never {
