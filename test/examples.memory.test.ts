@@ -12,7 +12,7 @@ import { validateTerms, type GameCategory } from '@clearhouse/kernel/terms/index
  * in-memory store, the bucket deltas of its events into settlement buckets, then every period rated
  * in order and compared with expected.json. No database, no HTTP.
  */
-const examplesDir = '/work/shared/examples/basic';
+import { examplesDir } from './support/examples-dir.ts';
 
 interface ScenarioRecord extends CanonicalTransaction {
   partner: string;

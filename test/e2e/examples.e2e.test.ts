@@ -13,7 +13,7 @@ import { startStack, type Stack } from '../support/stack.ts';
  * marked "malformed" stands for a wire record that cannot be parsed: it is sent with an empty
  * roundId, which the format check quarantines as MALFORMED, so the quarantine counts can be compared too.
  */
-const examplesDir = '/work/shared/examples/basic';
+import { examplesDir } from '../support/examples-dir.ts';
 const recordBatchMax = 500;
 
 interface ScenarioRecord {

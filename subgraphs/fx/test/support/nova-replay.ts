@@ -8,7 +8,8 @@ import type { Stack } from '../../../../test/support/stack.ts';
  * stands for a wire record that cannot be parsed and is sent with an empty roundId (quarantined
  * MALFORMED), as test/e2e/examples.e2e.test.ts does.
  */
-export const examplesDir = '/work/shared/examples/basic';
+export { examplesDir } from '../../../../test/support/examples-dir.ts';
+import { examplesDir } from '../../../../test/support/examples-dir.ts';
 const recordBatchMax = 500;
 
 interface ScenarioRecord {
