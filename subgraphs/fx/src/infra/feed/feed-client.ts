@@ -1,3 +1,5 @@
+import { fetchTextBounded, retryAfterMs } from '@clearhouse/kernel/http/bounded-fetch';
+
 /**
  * Fetches the feed document: a GET bounded in time (the whole exchange, body included, so a server
  * that stalls mid-body is cut off) and in size. Failures are typed so the poller can tell what is
@@ -43,45 +45,30 @@ export function isTransient(error: unknown): boolean {
   return error instanceof FeedTimeoutError || error instanceof FeedUnreachableError;
 }
 
-export function retryAfterMs(header: string | null, nowMs: number): number | null {
-  if (header === null) return null;
-  const trimmed = header.trim();
-  if (/^\d{1,9}$/.test(trimmed)) return Number(trimmed) * 1000;
-  const dateMs = Date.parse(trimmed);
-  return Number.isNaN(dateMs) ? null : Math.max(0, dateMs - nowMs);
-}
+export { retryAfterMs };
 
 /** The document's text. Throws the errors above; an abort of `signal` rethrows its reason. */
 export async function fetchFeedText(request: FeedRequest): Promise<string> {
-  const timeout = AbortSignal.timeout(request.timeoutMs);
-  const signal = AbortSignal.any([request.signal, timeout]);
-  try {
-    const response = await fetch(request.url, { headers: { accept: 'application/xml, text/xml' }, signal, redirect: 'follow' });
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new FeedHttpError(response.status, retryAfterMs(response.headers.get('retry-after'), Date.now()));
-    }
-    return await readTextAtMost(response, request.bytesMax);
-  } catch (error) {
-    if (request.signal.aborted) throw request.signal.reason;
-    if (timeout.aborted) throw new FeedTimeoutError(`no complete answer within ${request.timeoutMs} ms`);
-    if (error instanceof FeedHttpError || error instanceof BadFeedDocumentError) throw error;
-    throw new FeedUnreachableError(`the feed is unreachable: ${String((error as Error)?.cause ?? error)}`);
-  }
-}
-
-async function readTextAtMost(response: Response, bytesMax: number): Promise<string> {
-  if (response.body === null) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > bytesMax) throw new BadFeedDocumentError(`the document is larger than ${bytesMax} bytes`);
-    chunks.push(chunk);
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new BadFeedDocumentError('the document is not valid UTF-8');
+  const outcome = await fetchTextBounded({
+    url: request.url,
+    headers: { accept: 'application/xml, text/xml' },
+    redirect: 'follow',
+    timeoutMs: request.timeoutMs,
+    bytesMax: request.bytesMax,
+    signal: request.signal,
+  });
+  switch (outcome.kind) {
+    case 'text':
+      return outcome.text;
+    case 'http':
+      throw new FeedHttpError(outcome.status, outcome.retryAfterMs);
+    case 'timeout':
+      throw new FeedTimeoutError(`no complete answer within ${outcome.timeoutMs} ms`);
+    case 'unreachable':
+      throw new FeedUnreachableError(`the feed is unreachable: ${outcome.reason}`);
+    case 'too-large':
+      throw new BadFeedDocumentError(`the document is larger than ${outcome.bytesMax} bytes`);
+    case 'not-utf8':
+      throw new BadFeedDocumentError('the document is not valid UTF-8');
   }
 }

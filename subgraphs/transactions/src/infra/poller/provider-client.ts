@@ -1,3 +1,5 @@
+import { fetchTextBounded, retryAfterMs } from '@clearhouse/kernel/http/bounded-fetch';
+
 /**
  * The provider side of DESIGN.md 3.4: GET {baseUrl}/transactions?cursor=&limit= with a bearer key.
  * Every request is bounded in time (the whole exchange, body included, so a provider that stalls
@@ -47,49 +49,30 @@ export function pageUrl(baseUrl: string, cursor: string | null, limit: number): 
   return url;
 }
 
-export function retryAfterMs(header: string | null, nowMs: number): number | null {
-  if (header === null) return null;
-  const trimmed = header.trim();
-  if (/^\d{1,9}$/.test(trimmed)) return Number(trimmed) * 1000;
-  const dateMs = Date.parse(trimmed);
-  return Number.isNaN(dateMs) ? null : Math.max(0, dateMs - nowMs);
-}
+export { retryAfterMs };
 
 /** The page's text. Throws the errors above; an abort of `signal` rethrows its reason. */
 export async function fetchPageText(request: PageRequest): Promise<string> {
-  const timeout = AbortSignal.timeout(request.timeoutMs);
-  const signal = AbortSignal.any([request.signal, timeout]);
-  try {
-    const response = await fetch(pageUrl(request.baseUrl, request.cursor, request.limit), {
-      headers: { authorization: `Bearer ${request.apiKey}`, accept: 'application/json' },
-      signal,
-      redirect: 'error',
-    });
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new ProviderHttpError(response.status, retryAfterMs(response.headers.get('retry-after'), Date.now()));
-    }
-    return await readTextAtMost(response, request.bytesMax);
-  } catch (error) {
-    if (request.signal.aborted) throw request.signal.reason;
-    if (timeout.aborted) throw new ProviderTimeoutError(`no complete answer within ${request.timeoutMs} ms`);
-    if (error instanceof ProviderHttpError || error instanceof BadPageError) throw error;
-    throw new ProviderUnreachableError(`the provider is unreachable: ${String((error as Error)?.cause ?? error)}`);
-  }
-}
-
-async function readTextAtMost(response: Response, bytesMax: number): Promise<string> {
-  if (response.body === null) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > bytesMax) throw new BadPageError(`the page is larger than ${bytesMax} bytes`);
-    chunks.push(chunk);
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new BadPageError('the page is not valid UTF-8');
+  const outcome = await fetchTextBounded({
+    url: pageUrl(request.baseUrl, request.cursor, request.limit),
+    headers: { authorization: `Bearer ${request.apiKey}`, accept: 'application/json' },
+    redirect: 'error',
+    timeoutMs: request.timeoutMs,
+    bytesMax: request.bytesMax,
+    signal: request.signal,
+  });
+  switch (outcome.kind) {
+    case 'text':
+      return outcome.text;
+    case 'http':
+      throw new ProviderHttpError(outcome.status, outcome.retryAfterMs);
+    case 'timeout':
+      throw new ProviderTimeoutError(`no complete answer within ${outcome.timeoutMs} ms`);
+    case 'unreachable':
+      throw new ProviderUnreachableError(`the provider is unreachable: ${outcome.reason}`);
+    case 'too-large':
+      throw new BadPageError(`the page is larger than ${outcome.bytesMax} bytes`);
+    case 'not-utf8':
+      throw new BadPageError('the page is not valid UTF-8');
   }
 }
