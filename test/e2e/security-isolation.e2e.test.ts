@@ -18,6 +18,7 @@ const refusedAsMissing: Record<string, { query: string; id: (ids: Ids) => string
   quarantinedTransactions: { query: 'query ($id: ID!) { quarantinedTransactions(partnerId: $id) { id externalId raw } }', id: (ids) => ids.partner, missing: randomUUID() },
   ingestStats: { query: 'query ($id: ID!) { ingestStats(partnerId: $id) { accepted duplicates quarantined heldRollbacks } }', id: (ids) => ids.partner, missing: randomUUID() },
   quarantineSummary: { query: 'query ($id: ID!) { quarantineSummary(partnerId: $id) { reason count } }', id: (ids) => ids.partner, missing: randomUUID() },
+  overdueHeldRollbacks: { query: 'query ($id: ID!) { overdueHeldRollbacks(partnerId: $id) { externalId } }', id: (ids) => ids.partner, missing: randomUUID() },
   pollerStatus: { query: 'query ($id: ID!) { pollerStatus(partnerId: $id) { circuit cursor lastError } }', id: (ids) => ids.partner, missing: randomUUID() },
   settlementPeriods: { query: 'query ($id: ID!) { settlementPeriods(partnerId: $id) { id totals { ggr } fee partner { id name } } }', id: (ids) => ids.partner, missing: randomUUID() },
   settlementDeltaPointers: { query: 'query ($id: ID!) { settlementDeltaPointers(partnerId: $id, afterSeq: 0, limit: 10) { id partnerId seq } }', id: (ids) => ids.partner, missing: randomUUID() },

@@ -9,6 +9,7 @@ const running = await start({
   authenticate: env.authenticate,
   clock: env.clock,
   retentionDays: Number(process.env.RETENTION_DAYS ?? 400),
+  heldRollbackOverdueMs: Number(process.env.HELD_ROLLBACK_OVERDUE_HOURS ?? 4) * 3600_000,
   log: env.log,
 });
 env.log({ msg: `transactions subgraph at ${running.url}` });

@@ -19,6 +19,8 @@ export interface StartOptions {
   authenticate: Authenticate;
   clock: Clock;
   retentionDays?: number;
+  /** A rollback held longer than this is reported by overdueHeldRollbacks (default 4 h). */
+  heldRollbackOverdueMs?: number;
   /** Extra HTTP routes, given the ingest dependencies (served before the ingest endpoints). */
   routes?: (deps: IngestDeps) => HttpRoute[];
   /**
@@ -48,7 +50,7 @@ export interface RunningTransactions extends RunningServer {
 
 export async function start(options: StartOptions): Promise<RunningTransactions> {
   const sql = connect(options.databaseUrl, { max: 10, application: 'clearhouse-transactions' });
-  const deps: IngestDeps = { sql, clock: options.clock, retentionDays: options.retentionDays ?? 400 };
+  const deps: IngestDeps = { sql, clock: options.clock, retentionDays: options.retentionDays ?? 400, heldRollbackOverdueMs: options.heldRollbackOverdueMs };
   const log = options.log ?? (() => {});
   let poller: PollerControl | null = null;
   const consumer = await startConsumer({

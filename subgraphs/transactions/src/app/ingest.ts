@@ -10,6 +10,8 @@ export interface IngestDeps {
   /** Validation's notion of now (DESIGN.md 3: injectable, CLEARHOUSE_CLOCK_AT). */
   clock: Clock;
   retentionDays: number;
+  /** A rollback held longer than this for its original is a data-quality issue (DESIGN.md 4; default 4 h). */
+  heldRollbackOverdueMs?: number;
   /** How new transactions are inserted; `transactionsInsertDefault` unless a benchmark compares them. */
   transactionsInsert?: TransactionsInsert;
 }

@@ -44,3 +44,14 @@ export async function pollerStatus(sql: Sql, partnerId: string) {
   const [row] = await sql`select cursor, circuit, last_error, last_polled_at from transactions.poll_state where partner_id = ${partnerId}`;
   return row ? { circuit: row.circuit as string, cursor: row.cursor as string | null, lastError: row.last_error as string | null, lastPolledAt: row.last_polled_at as Date | null } : null;
 }
+
+/** DESIGN.md 4: a held rollback whose original has not arrived within this long is reported (it stays held). */
+export const heldRollbackOverdueMsDefault = 4 * 3600_000;
+
+/** Rollbacks held since before `receivedBefore`, oldest first: their originals never arrived. */
+export async function overdueHeldRollbacks(sql: Sql, partnerId: string, receivedBefore: Date, first: number) {
+  return sql`
+    select * from transactions.transactions
+    where partner_id = ${partnerId} and status = 'HELD' and received_at < ${receivedBefore}
+    order by received_at, external_id limit ${first}`;
+}

@@ -88,6 +88,21 @@ export class TransactionResolver {
     return (await queries.quarantineSummary(context.deps.sql, partnerId)) as QuarantineCount[];
   }
 
+  @Query(() => [Transaction], {
+    description: 'Data quality: rollbacks held longer than the overdue window (default 4 hours) because their original never arrived. They stay held.',
+  })
+  async overdueHeldRollbacks(
+    @Arg('partnerId', () => ID) partnerId: string,
+    @Ctx() context: TransactionsContext,
+    @Arg('first', () => Int, { defaultValue: 100 }) first: number,
+  ): Promise<Transaction[]> {
+    assertPartnerVisible(context.identity, partnerId);
+    checkPage(first);
+    const overdueMs = context.deps.heldRollbackOverdueMs ?? queries.heldRollbackOverdueMsDefault;
+    const receivedBefore = new Date(Date.now() - overdueMs);
+    return (await queries.overdueHeldRollbacks(context.deps.sql, partnerId, receivedBefore, first)).map(toTransaction);
+  }
+
   @Query(() => PollerStatus, { nullable: true, description: 'The REST poller of a REST_POLL partner: circuit state, cursor, last error.' })
   async pollerStatus(@Arg('partnerId', () => ID) partnerId: string, @Ctx() context: TransactionsContext): Promise<PollerStatus | null> {
     assertPartnerVisible(context.identity, partnerId);
