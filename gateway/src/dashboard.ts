@@ -20,12 +20,14 @@ const q = 'subscription { settlementDeltas { seq at fee payable partner { id nam
 const rows = new Map();
 const token = document.getElementById('token');
 token.value = localStorage.getItem('clearhouseToken') || '';
+// Amounts stay strings (never a JS number): unrounded GGR/NGR are cut to 2 places for display only.
+function cents(v) { const [whole, fraction = ''] = String(v).split('.'); return whole + '.' + (fraction + '00').slice(0, 2); }
 function show(d) {
   const key = d.partner.id + d.period.start;
   let tr = rows.get(key);
   if (!tr) { tr = document.createElement('tr'); rows.set(key, tr); document.getElementById('rows').prepend(tr); }
   tr.innerHTML = [d.partner.name, d.period.start.slice(0, 10), d.seq, d.period.currency, d.totals.ggr, d.totals.ngr, d.fee, d.payable, d.at.slice(11, 19)]
-    .map((v, i) => '<td>' + (i >= 4 && i <= 7 ? Number(v).toFixed(2) : v) + '</td>').join('');
+    .map((v, i) => '<td>' + (i >= 4 && i <= 5 ? cents(v) : v) + '</td>').join('');
   tr.className = 'flash'; setTimeout(() => tr.className = '', 400);
 }
 document.getElementById('go').onclick = () => {
