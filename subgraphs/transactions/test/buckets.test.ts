@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bucketStartMs, Decimal, decimalToString } from '@clearhouse/kernel';
 import { aggregateBuckets, appliedRoundIds } from '../src/domain/buckets.ts';
 import type { Effect } from '../src/domain/decide.ts';
 import { ingestInMemory, MemoryStore } from '../src/domain/memory-store.ts';
@@ -49,6 +51,40 @@ describe('aggregateBuckets', () => {
     expect(delta?.cashStake).toBe('0.3001');
     const [huge] = aggregateBuckets(plus(tx({ externalId: 'a', amount: '99999999999999999999999999.99' }), tx({ externalId: 'b', amount: '0.01' })), new Set());
     expect(huge?.cashStake).toBe('100000000000000000000000000');
+  });
+
+  it('sums any mix of fraction lengths, signs and instants as the Decimal sum, per UTC bucket (property)', () => {
+    const amount = fc.oneof(
+      fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 30n - 1n }), fc.integer({ min: 0, max: 18 })).map(([units, digits]) => {
+        const text = units.toString().padStart(digits + 1, '0');
+        return digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+      }),
+      // Beyond 18 fraction digits or 30 integer digits the sum moves to Decimal.
+      fc.constantFrom('0.0000000000000000001', '1234567890123456789012345678901.5'),
+    );
+    const effect = fc.record({
+      sign: fc.constantFrom(1 as const, -1 as const),
+      amount,
+      ms: fc.integer({ min: Date.parse('2026-11-21T00:00:00.000Z'), max: Date.parse('2026-11-21T02:00:00.000Z') }),
+    });
+    fc.assert(
+      fc.property(fc.array(effect, { minLength: 1, maxLength: 40 }), (drawn) => {
+        const effects: Effect[] = drawn.map(({ sign, amount: text, ms }, index) => ({
+          sign,
+          target: tx({ externalId: `e${index}`, amount: text, occurredAt: new Date(ms).toISOString() }),
+        }));
+        const expected = new Map<string, Decimal>();
+        for (const { sign, amount: text, ms } of drawn) {
+          const start = new Date(bucketStartMs(ms)).toISOString();
+          expected.set(start, (expected.get(start) ?? new Decimal(0)).plus(new Decimal(text).times(sign)));
+        }
+        const actual = aggregateBuckets(effects, new Set());
+        expect(Object.fromEntries(actual.map((delta) => [delta.bucketStart, delta.cashStake]))).toEqual(
+          Object.fromEntries([...expected].map(([start, sum]) => [start, decimalToString(sum)])),
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("subtracts a cancelled transaction from its own bucket and takes it out of the transaction count", () => {

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topics } from '@clearhouse/kernel';
 import { signGatewayRequest } from '@clearhouse/kernel/auth/gateway-signature';
 import { countOf, createPartner, footprint, gatewaySecret, post, quarantineOf, startTestServer, type TestServer, uploaderHeaders } from './support/ingest-server.ts';
 
@@ -29,7 +30,7 @@ describe('POST /ingest/{code}/file (csv-report)', () => {
   const path = '/ingest/LEGACY/file';
 
   beforeAll(async () => {
-    server = await startTestServer('file', { ingest: { gatewaySecrets: gatewaySecret, csv: { chunkLinesMax: 50, lineBytesMax: 4096 } } });
+    server = await startTestServer('file', { ingest: { gatewaySecrets: gatewaySecret, csv: { chunkLinesMax: 50, chunkCharsMax: 1_000_000, lineBytesMax: 4096 } } });
     partnerId = await createPartner(server, { code: 'LEGACY', adapter: 'CSV_REPORT', games: ['roulette-7'] });
     await createPartner(server, { code: 'OTHER', adapter: 'CSV_REPORT', games: ['roulette-7'] });
   });
@@ -101,6 +102,27 @@ describe('POST /ingest/{code}/file (csv-report)', () => {
     ]);
     const rows = await quarantineOf(server.sql, partnerId);
     expect(rows.find((row) => row.line === 3)?.raw).toBe('BAD-2;only;three');
+  });
+
+  it('ends a chunk at its character bound before its line bound: long lines make smaller transactions', async () => {
+    const bounded = await startTestServer('filechars', { ingest: { gatewaySecrets: gatewaySecret, csv: { chunkLinesMax: 1000, chunkCharsMax: 1000, lineBytesMax: 4096 } } });
+    try {
+      const id = await createPartner(bounded, { code: 'CHARS', adapter: 'CSV_REPORT', games: ['roulette-7'] });
+      const lines = Array.from({ length: 100 }, (_, index) => csvLine(index, 'CH'));
+      const answer = await post(bounded.url('/ingest/CHARS/file'), `${header}\n${lines.join('\n')}\n`, uploaderHeaders(['OPS']));
+      expect(answer.json).toMatchObject({ accepted: 100 });
+      // A chunk closes with the line that reaches 1,000 characters; each chunk is one ingest event.
+      let chunks = 0;
+      for (let chars = 0, index = 0; index < lines.length; index += 1) {
+        chars += lines[index]!.length;
+        if (chars >= 1000 || index === lines.length - 1) [chunks, chars] = [chunks + 1, 0];
+      }
+      const events = await countOf(bounded.sql`select count(*)::int from bus.events where partner_id = ${id} and topic = ${topics.ingestBatch}`);
+      expect(chunks).toBeGreaterThan(5);
+      expect(events).toBe(chunks);
+    } finally {
+      await bounded.stop();
+    }
   });
 
   it('refuses a file whose header row is not the report header, keeping the header as a MALFORMED record', async () => {
@@ -215,7 +237,7 @@ describe('streaming a large csv-report upload', () => {
   }, 300_000);
 
   it('keeps the whole chunks of an upload over the size limit and answers 413; a smaller re-upload adds nothing twice', async () => {
-    const small = await startTestServer('filelimit', { ingest: { gatewaySecrets: gatewaySecret, fileBytesMax: 1_000_000, csv: { chunkLinesMax: 1000, lineBytesMax: 4096 } } });
+    const small = await startTestServer('filelimit', { ingest: { gatewaySecrets: gatewaySecret, fileBytesMax: 1_000_000, csv: { chunkLinesMax: 1000, chunkCharsMax: 1_000_000, lineBytesMax: 4096 } } });
     try {
       const id = await createPartner(small, { code: 'CAP', adapter: 'CSV_REPORT', games: ['roulette-7'] });
       const answer = await post(small.url('/ingest/CAP/file'), generatedFile(20_000).stream, uploaderHeaders(['OPS']));

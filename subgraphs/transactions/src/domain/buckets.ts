@@ -5,26 +5,31 @@ type Measure = 'cashStake' | 'bonusStake' | 'cashWin' | 'bonusWin' | 'jackpotCon
 const measures: readonly Measure[] = ['cashStake', 'bonusStake', 'cashWin', 'bonusWin', 'jackpotContribution', 'jackpotWin'];
 
 /**
- * One measure's running sum. Amounts with at most 30 integer and `scale` (18) fraction
- * digits (every real amount) are added exactly as bigint multiples of 10^-scale; the first amount of
- * another form moves the sum to Decimal for good. The bigint sum stays far below Decimal's 80 digits of
- * precision (48 digits plus the digits of the effect count), so both ways give the same exact result.
+ * One measure's running sum. Amounts with at most 30 integer and `scale` (18) fraction digits (every
+ * real amount) are added exactly as bigints: `scaled[k]` sums the amounts of k fraction digits as
+ * multiples of 10^-k, so each amount is read as its digits alone (shorter, cheaper bigints than padding
+ * every amount to 18 places), and the parts are brought to 10^-scale once, at the end. The first amount
+ * of another form moves the sum to Decimal for good. The bigint sum stays far below Decimal's 80 digits
+ * of precision (48 digits plus the digits of the effect count), so both ways give the same exact result.
  */
 interface MeasureSum {
-  scaled: bigint;
+  scaled: bigint[];
   decimal: Decimal | null;
 }
 
 const scale = 18;
 const scaledAmountPattern = /^(\d{1,30})(?:\.(\d{1,18}))?$/;
-const scaleZeros = '0'.repeat(scale);
+const powersOfTen = Array.from({ length: scale + 1 }, (_, exponent) => 10n ** BigInt(exponent));
 
-/** The amount in units of 10^-scale, or null when it has another form. */
-function scaledAmount(amount: string): bigint | null {
-  const match = scaledAmountPattern.exec(amount);
-  if (match === null) return null;
-  const fraction = match[2] ?? '';
-  return BigInt(match[1]! + fraction + scaleZeros.slice(fraction.length));
+function emptySum(): MeasureSum {
+  return { scaled: new Array<bigint>(scale + 1).fill(0n), decimal: null };
+}
+
+/** The sum in units of 10^-scale. */
+function scaledTotal(sum: MeasureSum): bigint {
+  let total = 0n;
+  for (let digits = 0; digits <= scale; digits += 1) total += sum.scaled[digits]! * powersOfTen[scale - digits]!;
+  return total;
 }
 
 function scaledToDecimalText(value: bigint): string {
@@ -38,18 +43,20 @@ function scaledToDecimalText(value: bigint): string {
 
 function addToSum(sum: MeasureSum, amount: string, sign: number): void {
   if (sum.decimal === null) {
-    const scaled = scaledAmount(amount);
-    if (scaled !== null) {
-      sum.scaled += sign === 1 ? scaled : -scaled;
+    const match = scaledAmountPattern.exec(amount);
+    if (match !== null) {
+      const fraction = match[2];
+      const units = BigInt(fraction === undefined ? match[1]! : match[1]! + fraction);
+      sum.scaled[fraction?.length ?? 0]! += sign === 1 ? units : -units;
       return;
     }
-    sum.decimal = new Decimal(scaledToDecimalText(sum.scaled));
+    sum.decimal = new Decimal(scaledToDecimalText(scaledTotal(sum)));
   }
   sum.decimal = sum.decimal.plus(new Decimal(amount).times(sign));
 }
 
 function sumToDecimal(sum: MeasureSum): Decimal {
-  return sum.decimal ?? new Decimal(scaledToDecimalText(sum.scaled));
+  return sum.decimal ?? new Decimal(scaledToDecimalText(scaledTotal(sum)));
 }
 
 interface BucketSums {
@@ -77,9 +84,10 @@ export function aggregateBuckets(effects: readonly Effect[], newRoundIds: Readon
   const buckets = new Map<string, Map<string, Map<number, BucketSums>>>();
   const all: BucketSums[] = [];
   const roundsCounted = new Set<string>();
+  const startOf = bucketStarts();
   for (const { sign, target } of effects) {
     assert(target.kind !== 'ROLLBACK', 'an effect targets the transaction that counts, never a rollback');
-    const bucket = bucketOf(buckets, all, target);
+    const bucket = bucketOf(buckets, all, target, startOf(target.occurredAt));
     const measure = measureOf(target);
     addToSum(bucket.sums[measure], target.amount, sign);
     bucket.transactions += sign;
@@ -93,8 +101,33 @@ export function aggregateBuckets(effects: readonly Effect[], newRoundIds: Readon
     .map(toDelta);
 }
 
-function bucketOf(buckets: Map<string, Map<string, Map<number, BucketSums>>>, all: BucketSums[], tx: CanonicalTransaction): BucketSums {
-  const startMs = bucketStartMs(Date.parse(tx.occurredAt));
+/** Canonical instants ('2026-11-20T21:15:03.120Z') of one minute share their bucket: this prefix names the minute. */
+const minutePrefixLength = 'YYYY-MM-DDTHH:MM'.length;
+const canonicalInstantLength = 'YYYY-MM-DDTHH:MM:SS.mmmZ'.length;
+/** Minutes remembered per aggregation: a batch spans few, and the bound keeps a hostile one cheap. */
+const minutesRememberedMax = 4096;
+
+/**
+ * The bucket start of an instant, parsing each minute once per aggregation (Date.parse is a large
+ * part of aggregating a batch). Anything but the canonical form is parsed on its own.
+ */
+function bucketStarts(): (occurredAt: string) => number {
+  const byMinute = new Map<string, number>();
+  return (occurredAt) => {
+    if (occurredAt.length !== canonicalInstantLength || occurredAt.charCodeAt(canonicalInstantLength - 1) !== 0x5a /* Z */) {
+      return bucketStartMs(Date.parse(occurredAt));
+    }
+    const minute = occurredAt.slice(0, minutePrefixLength);
+    let startMs = byMinute.get(minute);
+    if (startMs === undefined) {
+      startMs = bucketStartMs(Date.parse(occurredAt));
+      if (byMinute.size < minutesRememberedMax) byMinute.set(minute, startMs);
+    }
+    return startMs;
+  };
+}
+
+function bucketOf(buckets: Map<string, Map<string, Map<number, BucketSums>>>, all: BucketSums[], tx: CanonicalTransaction, startMs: number): BucketSums {
   let byCurrency = buckets.get(tx.gameCode);
   if (byCurrency === undefined) {
     byCurrency = new Map();
@@ -107,7 +140,7 @@ function bucketOf(buckets: Map<string, Map<string, Map<number, BucketSums>>>, al
   }
   let bucket = byStart.get(startMs);
   if (bucket === undefined) {
-    const sums = Object.fromEntries(measures.map((measure) => [measure, { scaled: 0n, decimal: null }])) as Record<Measure, MeasureSum>;
+    const sums = Object.fromEntries(measures.map((measure) => [measure, emptySum()])) as Record<Measure, MeasureSum>;
     bucket = { gameCode: tx.gameCode, currency: tx.currency, startMs, sums, transactions: 0, rounds: 0 };
     byStart.set(startMs, bucket);
     all.push(bucket);

@@ -1,4 +1,5 @@
 import { Decimal, type CanonicalTransaction, type QuarantineReason } from '@clearhouse/kernel';
+import { canonicalInstantMs } from './instants.ts';
 import type { StoredTransaction } from './stored.ts';
 
 /** The injectable facts validation depends on; `nowMs` comes from the validation clock. */
@@ -22,7 +23,7 @@ const dayMs = 86_400_000;
 /** Stage 2 (business), in order: UNKNOWN_GAME, FUTURE_TIMESTAMP, TOO_OLD. */
 export function businessProblem(tx: CanonicalTransaction, ctx: ValidationContext): Problem | null {
   if (!ctx.gameExists(tx.gameCode)) return { reason: 'UNKNOWN_GAME', detail: `game ${tx.gameCode} is not in the partner's catalogue` };
-  const occurredMs = Date.parse(tx.occurredAt);
+  const occurredMs = canonicalInstantMs(tx.occurredAt);
   if (occurredMs > ctx.nowMs + futureToleranceMs) {
     return { reason: 'FUTURE_TIMESTAMP', detail: `occurredAt ${tx.occurredAt} is more than 5 minutes ahead of now` };
   }

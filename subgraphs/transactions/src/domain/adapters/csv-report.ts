@@ -3,6 +3,7 @@ import { commaDecimalAmount, zeroAmount } from '../amounts.ts';
 import { formatStage, fundingOf, malformed, type Candidate, type WireRecord } from '../candidate.ts';
 import { FieldReader } from '../field-reader.ts';
 import { csvInstant } from '../instants.ts';
+import { readCsvFast } from './csv-fast.ts';
 import { splitLines } from './lines.ts';
 
 /**
@@ -13,14 +14,14 @@ import { splitLines } from './lines.ts';
 const columns = ['TxID', 'RoundID', 'PlayerID', 'GameID', 'Type', 'Amount', 'Currency', 'BonusFlag', 'RefTxID', 'Timestamp'] as const;
 type Column = (typeof columns)[number];
 
-const kinds = new Map<string, TransactionKind>([
+export const csvKinds: ReadonlyMap<string, TransactionKind> = new Map<string, TransactionKind>([
   ['B', 'BET'],
   ['W', 'WIN'],
   ['R', 'ROLLBACK'],
   ['JC', 'JACKPOT_CONTRIBUTION'],
   ['JW', 'JACKPOT_WIN'],
 ]);
-const bonusFlags = new Map<string, boolean>([
+export const csvBonusFlags: ReadonlyMap<string, boolean> = new Map<string, boolean>([
   ['Y', true],
   ['N', false],
 ]);
@@ -53,6 +54,17 @@ export function parseCsvHeader(text: string): CsvHeaderResult {
 /** Turns one data line (1-based `line` number in the file) into a candidate. */
 export function parseCsvLine(header: CsvHeader, text: string, line: number): Candidate {
   const raw = stripLineEnd(text);
+  const record = readCsvFast(header, raw, csvKinds, csvBonusFlags);
+  if (record !== null) return formatStage(record, { raw, line });
+  return parseCsvLineGeneral(header, text, line);
+}
+
+/**
+ * The general reader: split, then the fields by name. It decides every line the fast reader gives up
+ * on, so it alone writes the detail of a malformed line. Exported for the equivalence tests.
+ */
+export function parseCsvLineGeneral(header: CsvHeader, text: string, line: number): Candidate {
+  const raw = stripLineEnd(text);
   const origin = { raw, line };
   const cells = raw.split(';');
   const cellOf = (column: Column): string | undefined => cells[header.indexOf.get(column) ?? -1];
@@ -66,10 +78,10 @@ export function parseCsvLine(header: CsvHeader, text: string, line: number): Can
     roundId: read.text('RoundID'),
     playerId: read.text('PlayerID'),
     gameCode: read.text('GameID'),
-    kind: read.choice('Type', kinds, 'BET'),
+    kind: read.choice('Type', csvKinds, 'BET'),
     amount: read.parsed('Amount', read.text('Amount'), commaDecimalAmount, 'a decimal-comma amount', zeroAmount),
     currency: read.text('Currency'),
-    funding: fundingOf(read.choice('BonusFlag', bonusFlags, false)),
+    funding: fundingOf(read.choice('BonusFlag', csvBonusFlags, false)),
     reference: read.optionalText('RefTxID'),
     occurredAt: read.parsed('Timestamp', read.text('Timestamp'), csvInstant, 'a local time with offset', ''),
   };

@@ -6,9 +6,10 @@ import { epochMillisInstant } from '../instants.ts';
 import type { JsonObject } from '../json-text.ts';
 import { idOf, jsonRecord } from './json-object.ts';
 import { splitLines } from './lines.ts';
+import { readNdjsonFast } from './ndjson-fast.ts';
 
 /** DESIGN.md 3.2: one JSON object per line; `amount` is a decimal string, `ts` epoch milliseconds. */
-const kinds = new Map<string, TransactionKind>([
+export const ndjsonKinds: ReadonlyMap<string, TransactionKind> = new Map<string, TransactionKind>([
   ['BET', 'BET'],
   ['WIN', 'WIN'],
   ['ROLLBACK', 'ROLLBACK'],
@@ -18,6 +19,16 @@ const kinds = new Map<string, TransactionKind>([
 
 /** Turns one line of a batch body into a candidate. `line` is 1-based. */
 export function parseNdjsonLine(text: string, line: number): Candidate {
+  const record = readNdjsonFast(text, ndjsonKinds);
+  if (record !== null) return formatStage(record, { raw: text, line });
+  return parseNdjsonLineGeneral(text, line);
+}
+
+/**
+ * The general reader: a full JSON parse, then the fields by name. It decides every line the fast reader
+ * gives up on, so it alone writes the detail of a malformed line. Exported for the equivalence tests.
+ */
+export function parseNdjsonLineGeneral(text: string, line: number): Candidate {
   const origin = { raw: text, line };
   const parsed = jsonRecord(origin);
   if (!parsed.ok) return parsed.candidate;
@@ -37,7 +48,7 @@ function readNdjsonRecord(object: JsonObject) {
   const roundId = read.text('round');
   const playerId = read.text('player');
   const gameCode = read.text('game');
-  const kind = read.choice('kind', kinds, 'BET');
+  const kind = read.choice('kind', ndjsonKinds, 'BET');
   const amount = read.parsed('amount', read.text('amount'), decimalAmount, 'a decimal string', zeroAmount);
   const currency = read.text('ccy');
   const funding = fundingOf(read.flag('bonus', { numeric: true }));
