@@ -48,6 +48,8 @@ export interface IngestBenchFigures {
 }
 
 const gatewaySecret = randomBytes(24).toString('hex');
+/** The raw COPY streams its prepared text in blocks this large: as fast as the server takes it. */
+const rawCopyBlockBytes = 1024 * 1024;
 const batchSecret = 'bench-batch-secret';
 const games = Array.from({ length: 20 }, (_, index) => `G${index + 1}`);
 const baseMs = Date.now() - 2 * 86_400_000;
@@ -97,6 +99,25 @@ async function createPartner(sql: Sql, code: string, adapter: string, secrets: s
   return partnerId;
 }
 
+/** How long a measurement waits at most for the database's background work to end. */
+const quiesceMsMax = 15_000;
+
+/**
+ * Starts each measurement from the same state: dirty pages written out (CHECKPOINT, where the role may)
+ * and no autovacuum worker running. Measured without it, autovacuum and checkpoints of the rows written
+ * by the measurement before made one raw COPY of 100,000 rows run anywhere from 97,000 to 190,000
+ * rows/s in a single run, which no ratio survives.
+ */
+async function quiesce(sql: Sql): Promise<void> {
+  await sql`checkpoint`.catch(() => undefined);
+  const deadlineMs = Date.now() + quiesceMsMax;
+  while (Date.now() < deadlineMs) {
+    const [row] = await sql`select count(*)::int as busy from pg_stat_activity where backend_type = 'autovacuum worker'`;
+    if (row!.busy === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
@@ -126,6 +147,7 @@ export async function benchmarkIngest(options: IngestBenchOptions): Promise<Inge
   });
   const sql = connect(options.databaseUrl, { max: 4, application: 'clearhouse-bench-ingest' });
   const base = `http://127.0.0.1:${server.port}`;
+  const ratios = { batch: [] as number[], file: [] as number[] };
   const samples = { copy: [] as number[], batch: [] as number[], file: [] as number[], unnest: [] as number[], insertCopy: [] as number[] };
   try {
     await sql`create table if not exists public.bench_raw_copy (like transactions.transactions including all)`;
@@ -136,21 +158,30 @@ export async function benchmarkIngest(options: IngestBenchOptions): Promise<Inge
       const rows = rowsOf(`r${round}`, options.rows);
 
       // Raw COPY: the same rows, already in COPY text, into an identical table (primary key included).
-      const copyText = rows.map(copyOf(randomUUID(), new Date().toISOString()));
-      const copyMs = await timed(async () => {
-        await sql.begin(async (tx) => {
-          const writable = await tx`copy public.bench_raw_copy from stdin`.writable();
-          const blocks = function* () {
-            for (let at = 0; at < copyText.length; at += 5000) yield copyText.slice(at, at + 5000).join('');
-          };
-          await pipeline(Readable.from(blocks()), writable);
+      // Measured right before each path, so that each ratio compares two figures taken moments apart
+      // (the machine's COPY rate drifts between rounds: checkpoints, WAL segments, neighbours).
+      const rawCopy = async (): Promise<number> => {
+        const text = Buffer.from(rows.map(copyOf(randomUUID(), new Date().toISOString())).join(''));
+        await quiesce(sql);
+        const copyMs = await timed(async () => {
+          await sql.begin(async (tx) => {
+            const writable = await tx`copy public.bench_raw_copy from stdin`.writable();
+            const blocks = function* () {
+              for (let at = 0; at < text.length; at += rawCopyBlockBytes) yield text.subarray(at, at + rawCopyBlockBytes);
+            };
+            await pipeline(Readable.from(blocks()), writable);
+          });
         });
-      });
-      samples.copy.push(options.rows / (copyMs / 1000));
+        const rate = options.rows / (copyMs / 1000);
+        samples.copy.push(rate);
+        return rate;
+      };
 
       // The batch path: signed ndjson requests, `concurrency` in flight.
       const bodies: string[] = [];
       for (let at = 0; at < rows.length; at += options.batchLines) bodies.push(rows.slice(at, at + options.batchLines).map(ndjsonOf).join('\n'));
+      const copyBeforeBatch = await rawCopy();
+      await quiesce(sql);
       const batchMs = await timed(async () => {
         let next = 0;
         const worker = async () => {
@@ -169,9 +200,12 @@ export async function benchmarkIngest(options: IngestBenchOptions): Promise<Inge
         await options.untilApplied?.();
       });
       samples.batch.push(options.rows / (batchMs / 1000));
+      ratios.batch.push(samples.batch.at(-1)! / copyBeforeBatch);
 
       // The file path: one streamed upload of the same rows as a csv-report.
       const csv = Buffer.from(`TxID;RoundID;PlayerID;GameID;Type;Amount;Currency;BonusFlag;RefTxID;Timestamp\n${rows.map((row) => csvOf({ ...row, id: `f${row.id}`, round: `f${row.round}` })).join('\n')}\n`);
+      const copyBeforeFile = await rawCopy();
+      await quiesce(sql);
       const fileMs = await timed(async () => {
         const chunks = function* () {
           for (let at = 0; at < csv.length; at += 64 * 1024) yield csv.subarray(at, at + 64 * 1024);
@@ -188,6 +222,7 @@ export async function benchmarkIngest(options: IngestBenchOptions): Promise<Inge
         await options.untilApplied?.();
       });
       samples.file.push(options.rows / (fileMs / 1000));
+      ratios.file.push(samples.file.at(-1)! / copyBeforeFile);
 
       // The insert inside ingestBatch, both ways, on parsed candidates (no HTTP, no parsing in the clock).
       for (const mode of round % 2 === 0 ? (['unnest', 'copy'] as const) : (['copy', 'unnest'] as const)) {
@@ -201,7 +236,8 @@ export async function benchmarkIngest(options: IngestBenchOptions): Promise<Inge
         (mode === 'copy' ? samples.insertCopy : samples.unnest).push(options.rows / (ms / 1000));
       }
       log(
-        `round ${round + 1}: raw COPY ${samples.copy.at(-1)!.toFixed(0)}/s, batch ${samples.batch.at(-1)!.toFixed(0)}/s, file ${samples.file.at(-1)!.toFixed(0)}/s, ` +
+        `round ${round + 1}: raw COPY ${copyBeforeBatch.toFixed(0)}/s, batch ${samples.batch.at(-1)!.toFixed(0)}/s (${ratios.batch.at(-1)!.toFixed(2)}x), ` +
+          `raw COPY ${copyBeforeFile.toFixed(0)}/s, file ${samples.file.at(-1)!.toFixed(0)}/s (${ratios.file.at(-1)!.toFixed(2)}x), ` +
           `ingestBatch with unnest ${samples.unnest.at(-1)!.toFixed(0)}/s, with COPY ${samples.insertCopy.at(-1)!.toFixed(0)}/s`,
       );
     }
@@ -216,8 +252,8 @@ export async function benchmarkIngest(options: IngestBenchOptions): Promise<Inge
     rawCopyPerSecond,
     batchPerSecond: median(samples.batch),
     filePerSecond: median(samples.file),
-    batchToCopy: median(samples.batch.map((rate, index) => rate / samples.copy[index]!)),
-    fileToCopy: median(samples.file.map((rate, index) => rate / samples.copy[index]!)),
+    batchToCopy: median(ratios.batch),
+    fileToCopy: median(ratios.file),
     insertPerSecond: { unnest: median(samples.unnest), copy: median(samples.insertCopy) },
   };
 }
@@ -243,7 +279,7 @@ async function main(): Promise<void> {
     const databaseUrl = withDatabase(database.url, name);
     await migrate(databaseUrl);
     console.log(`ingest benchmark: ${rows} rows per path and round, ${database.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`);
-    const figures = await benchmarkIngest({ databaseUrl, rows, repeats: 3, batchLines: 10_000, concurrency: 2, log: (line) => console.log(`  ${line}`) });
+    const figures = await benchmarkIngest({ databaseUrl, rows, repeats: 5, batchLines: 10_000, concurrency: 2, log: (line) => console.log(`  ${line}`) });
     console.log('medians:');
     console.log(`  raw COPY into an identical table   ${figures.rawCopyPerSecond.toFixed(0).padStart(8)} rows/s`);
     console.log(`  batch path (HTTP ndjson → event)   ${figures.batchPerSecond.toFixed(0).padStart(8)} tx/s   ${figures.batchToCopy.toFixed(2)} × raw COPY`);

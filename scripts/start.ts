@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { issueDevToken, jwtOptionsFromEnv } from '@clearhouse/kernel/auth/jwt';
 import { connect, migrate, resolveDatabase, withDatabase } from '@clearhouse/kernel/db/index';
-import { devSigningSecret } from '@clearhouse/kernel/service-env';
+import { devSigningSecret, serviceNodeFlags } from '@clearhouse/kernel/service-env';
 import { loadDemoData, startDemoFeed } from './demo.ts';
 
 /**
@@ -79,7 +79,7 @@ process.on('uncaughtException', (error) => {
 });
 
 for (const service of services) {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, service.entry)], {
+  const child = spawn(process.execPath, [...serviceNodeFlags, '--import', 'tsx', resolve(root, service.entry)], {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {

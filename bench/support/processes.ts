@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { serviceNodeFlags } from '@clearhouse/kernel/service-env';
 import { subgraphNames, supergraphSdl, type ServiceSpec, type SubgraphName } from './config.ts';
 
 const serviceEntry = resolve(import.meta.dirname, 'service.ts');
@@ -21,7 +22,7 @@ export async function startService<Info = Record<string, unknown>>(spec: Service
   // BENCH_PROFILE=gateway,hive,… writes a V8 CPU profile of those services to .data/bench-profiles/.
   const profiled = (process.env.BENCH_PROFILE ?? '').split(',').includes(spec.kind);
   const child: ChildProcess = fork(serviceEntry, [], {
-    execArgv: ['--import', 'tsx', ...(profiled ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+    execArgv: [...serviceNodeFlags, '--import', 'tsx', ...(profiled ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     env: { ...process.env, BENCH_SERVICE: JSON.stringify(spec), NODE_ENV: 'production', LOG_LEVEL: 'error' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

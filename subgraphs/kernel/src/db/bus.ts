@@ -42,19 +42,23 @@ export function postgresExecutor(tx: Tx): SqlExecutor {
  */
 export async function appendEvents(execute: SqlExecutor, events: NewBusEvent[]): Promise<number[]> {
   if (events.length === 0) return [];
-  const [head] = await execute('update bus.event_head set last_id = last_id + ? returning last_id', [events.length]);
+  // One JSON parameter rather than arrays: MikroORM's executor expands array parameters into lists.
+  // Each row carries its place in the list; its id is the head's new last id less what follows it.
+  const rows = events.map((event, index) => ({ place: index + 1, topic: event.topic, partner_id: event.partnerId, payload: event.payload }));
+  // One statement, one round trip, however busy the caller's event loop: the head row stays locked from
+  // here to the end of the transaction, and every round trip in between would hold up all other writers.
+  const [head] = await execute(
+    `with head as (update bus.event_head set last_id = last_id + ? returning last_id),
+       added as (
+         insert into bus.events (id, topic, partner_id, payload)
+         select head.last_id - ? + r.place, r.topic, r.partner_id, r.payload
+         from head, jsonb_to_recordset(?::text::jsonb) as r(place bigint, topic text, partner_id uuid, payload jsonb))
+     select last_id, pg_notify(?, last_id::text) from head`,
+    [events.length, events.length, JSON.stringify(rows), busChannel],
+  );
   const lastId = Number(head!.last_id);
   const firstId = lastId - events.length + 1;
-  const ids = events.map((_, index) => firstId + index);
-  // One JSON parameter rather than arrays: MikroORM's executor expands array parameters into lists.
-  const rows = events.map((event, index) => ({ id: ids[index], topic: event.topic, partner_id: event.partnerId, payload: event.payload }));
-  await execute(
-    `insert into bus.events (id, topic, partner_id, payload)
-     select id, topic, partner_id, payload from jsonb_to_recordset(?::text::jsonb) as r(id bigint, topic text, partner_id uuid, payload jsonb)`,
-    [JSON.stringify(rows)],
-  );
-  await execute('select pg_notify(?, ?)', [busChannel, String(lastId)]);
-  return ids;
+  return events.map((_, index) => firstId + index);
 }
 
 /** Reads committed events after `afterId`, in id order, at most `limit`. */

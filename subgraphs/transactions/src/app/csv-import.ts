@@ -1,6 +1,6 @@
 import { type Candidate, candidatesPerBatchMax, type CsvHeader, parseCsvHeader, parseCsvLine } from '../domain/index.ts';
 import { readLines, type TextLine } from './byte-lines.ts';
-import { addOutcome, emptyOutcome, ingestBatch, type IngestDeps, type IngestOutcome } from './ingest.ts';
+import { addOutcome, emptyOutcome, ingestBatch, type IngestDeps, type IngestOutcome, prepareBatch } from './ingest.ts';
 import { lineCandidate, linesPerTurn, nextTurn } from './line-candidates.ts';
 
 export const csvSource = 'CSV_REPORT';
@@ -59,12 +59,14 @@ export async function importCsv(
     addOutcome(total, settled.outcome);
   };
   const flush = async (): Promise<void> => {
-    await settle();
-    if (candidates.length === 0) return;
-    // Settled in `settle`, with a handler attached at once so a failure is never an unhandled rejection.
-    inflight = ingestBatch(deps, partnerId, candidates, csvSource).then((outcome) => ({ outcome }), (error: unknown) => ({ error }));
+    // Prepared while the chunk before is still being stored: nothing is left to do between the two.
+    const prepared = candidates.length === 0 ? null : prepareBatch(candidates);
     candidates = [];
     candidateChars = 0;
+    await settle();
+    if (prepared === null) return;
+    // Settled in `settle`, with a handler attached at once so a failure is never an unhandled rejection.
+    inflight = ingestBatch(deps, partnerId, prepared, csvSource).then((outcome) => ({ outcome }), (error: unknown) => ({ error }));
   };
 
   try {

@@ -110,28 +110,45 @@ export function addOutcome(total: IngestOutcome, part: IngestOutcome): void {
  * Batches of one partner are serialised by an advisory lock, so two concurrent ingesters never both
  * insert the same id or judge a rollback against a state the other is changing.
  */
-export async function ingestBatch(deps: IngestDeps, partnerId: string, candidates: readonly Candidate[], source: string): Promise<IngestOutcome> {
+export async function ingestBatch(deps: IngestDeps, partnerId: string, candidates: readonly Candidate[] | PreparedBatch, source: string): Promise<IngestOutcome> {
   return (await ingestWithHooks(deps, partnerId, candidates, source, {}))!;
+}
+
+/** A batch cut into chunks, each with what it will look up: work that needs neither lock nor database. */
+export interface PreparedBatch {
+  chunks: { candidates: readonly Candidate[]; lookups: ChunkLookups }[];
+}
+
+/**
+ * Prepares a batch ahead of its ingest, so that a caller with idle time (a file import waiting for the
+ * chunk before) spends it there rather than between two chunks' transactions.
+ */
+export function prepareBatch(candidates: readonly Candidate[]): PreparedBatch {
+  const chunkCount = Math.max(1, Math.ceil(candidates.length / candidatesPerBatchMax));
+  return {
+    chunks: Array.from({ length: chunkCount }, (_, index) => {
+      const chunk = candidates.slice(index * candidatesPerBatchMax, (index + 1) * candidatesPerBatchMax).map(storableCandidate);
+      return { candidates: chunk, lookups: chunkLookups(chunk) };
+    }),
+  };
 }
 
 /** `ingestBatch` with work that commits with it (see IngestHooks); null when `claim` refused. */
 export async function ingestWithHooks(
   deps: IngestDeps,
   partnerId: string,
-  candidates: readonly Candidate[],
+  batch: readonly Candidate[] | PreparedBatch,
   source: string,
   hooks: IngestHooks,
 ): Promise<IngestOutcome | null> {
   const total = emptyOutcome();
-  const chunkCount = Math.max(1, Math.ceil(candidates.length / candidatesPerBatchMax));
+  const { chunks } = 'chunks' in batch ? batch : prepareBatch(batch);
   let presumeNew = true;
-  for (let index = 0; index < chunkCount; index += 1) {
-    const chunk = candidates.slice(index * candidatesPerBatchMax, (index + 1) * candidatesPerBatchMax).map(storableCandidate);
+  for (const [index, { candidates: chunk, lookups }] of chunks.entries()) {
     const chunkHooks = {
       ...(index === 0 && hooks.claim ? { claim: hooks.claim } : {}),
-      ...(index === chunkCount - 1 && hooks.beforeCommit ? { beforeCommit: hooks.beforeCommit } : {}),
+      ...(index === chunks.length - 1 && hooks.beforeCommit ? { beforeCommit: hooks.beforeCommit } : {}),
     };
-    const lookups = chunkLookups(chunk);
     let outcome: IngestOutcome | null;
     if (presumeNew && chunk.length >= (deps.presumeNewRecordsMin ?? presumeNewRecordsMin)) {
       try {
@@ -161,16 +178,25 @@ async function ingestChunk(
   mode: LoadMode,
 ): Promise<IngestOutcome | null> {
   return deps.sql.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(hashtextextended(${partnerId}, 0))`;
-    if (hooks.claim && !(await hooks.claim(tx))) return null;
     const receivedAt = new Date();
+    const locked = tx`select pg_advisory_xact_lock(hashtextextended(${partnerId}, 0))`.execute();
     const decide = async (loadMode: LoadMode) => {
       const state = await loadChunkState(tx, partnerId, lookups, loadMode, deps.heldScannedMax);
       const games = state.games;
       const decided = decideBatch(candidates, state.view, { nowMs: deps.clock.nowMs(), retentionDays: deps.retentionDays, gameExists: (code) => games.has(code) });
       return { state, decision: decided };
     };
-    let { state, decision } = await decide(mode);
+    let decided: Awaited<ReturnType<typeof decide>>;
+    if (hooks.claim) {
+      await locked;
+      if (!(await hooks.claim(tx))) return null;
+      decided = await decide(mode);
+    } else {
+      // The lookups go out right behind the lock, and the server runs them as soon as it grants it:
+      // no round trip through this process (busy parsing the next batch, maybe) while the lock is held.
+      [, decided] = await Promise.all([locked, decide(mode)]);
+    }
+    let { state, decision } = decided;
     if (mode === 'presumeNew' && !presumptionsInserted(state.presumedAbsent, decision)) {
       // An id presumed new that the decision does not insert (a rollback quarantined against its
       // original, say) is proved by no primary key: decide again on the full lookup.
@@ -187,15 +213,18 @@ async function ingestChunk(
     // `accepted` counts the records stored now (DESIGN.md 6, ingestStats): a held rollback that a later
     // original fails leaves the store and is counted as quarantined instead.
     const storedChange = outcome.accepted - decision.removals.length;
+    // The counters and the event go out together: one round trip before the commit.
+    const tail: Promise<unknown>[] = [];
     if (storedChange !== 0 || outcome.duplicates + outcome.quarantined > 0) {
-      await tx`
+      tail.push(tx`
         update transactions.ingest_stats set accepted = accepted + ${storedChange}, duplicates = duplicates + ${outcome.duplicates},
           quarantined = quarantined + ${outcome.quarantined}
-        where partner_id = ${partnerId}`;
+        where partner_id = ${partnerId}`.execute());
     }
     if (deltas.length > 0) {
-      await appendEvents(postgresExecutor(tx), [{ topic: topics.ingestBatch, partnerId, payload: { partnerId, receivedAt: receivedAt.toISOString(), deltas } }]);
+      tail.push(appendEvents(postgresExecutor(tx), [{ topic: topics.ingestBatch, partnerId, payload: { partnerId, receivedAt: receivedAt.toISOString(), deltas } }]));
     }
+    await Promise.all(tail);
     await hooks.beforeCommit?.(tx);
     return outcome;
   });
