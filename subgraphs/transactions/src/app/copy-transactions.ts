@@ -21,12 +21,18 @@ function* copyBlocks(rows: readonly NewRow[], { partnerId, source, receivedAt }:
   let text = '';
   for (let index = 0; index < rows.length; index += 1) {
     const row = rows[index]!;
+    const heldRaw = row.status === 'HELD' ? row.raw : null;
+    // Ids and codes almost never hold a character COPY must escape: one test over all of them first.
+    const plain = !copySpecial.test(row.externalId + row.roundId + row.playerId + row.gameCode + row.currency + (row.refersTo ?? ''));
     text +=
       fixedHead +
-      `${copyField(row.externalId)}\t${copyField(row.roundId)}\t${copyField(row.playerId)}\t${copyField(row.gameCode)}\t${row.kind}\t${row.funding}\t` +
-      `${row.amount}\t${copyField(row.currency)}\t${row.occurredAt}\t${copyField(row.refersTo)}\t${row.status}` +
+      (plain
+        ? `${row.externalId}\t${row.roundId}\t${row.playerId}\t${row.gameCode}\t${row.kind}\t${row.funding}\t` +
+          `${row.amount}\t${row.currency}\t${row.occurredAt}\t${row.refersTo ?? '\\N'}\t${row.status}`
+        : `${copyField(row.externalId)}\t${copyField(row.roundId)}\t${copyField(row.playerId)}\t${copyField(row.gameCode)}\t${row.kind}\t${row.funding}\t` +
+          `${row.amount}\t${copyField(row.currency)}\t${row.occurredAt}\t${copyField(row.refersTo)}\t${row.status}`) +
       fixedTail +
-      `${copyField(row.status === 'HELD' ? row.raw : null)}\t${row.line ?? '\\N'}\n`;
+      `${copyField(heldRaw)}\t${row.line ?? '\\N'}\n`;
     if ((index + 1) % copyRowsPerWrite === 0) {
       yield text;
       text = '';

@@ -23,8 +23,11 @@ function visible(text: string): string {
 export function storableCandidate(candidate: Candidate): Candidate {
   if (candidate.ok) {
     const { tx } = candidate;
-    const fields = [tx.externalId, tx.roundId, tx.playerId, tx.gameCode, tx.currency, tx.refersTo ?? ''];
-    if (!fields.some((field) => unstorable.test(field))) return unstorable.test(candidate.raw) ? { ...candidate, raw: visible(candidate.raw) } : candidate;
+    // The quick look over all fields at once: joining text adds no NUL and no surrogate (though it could
+    // pair two lone ones, so a hit is judged field by field).
+    const joined = tx.externalId + tx.roundId + tx.playerId + tx.gameCode + tx.currency + (tx.refersTo ?? '');
+    const clean = !suspicious.test(joined) || ![tx.externalId, tx.roundId, tx.playerId, tx.gameCode, tx.currency, tx.refersTo ?? ''].some((field) => unstorable.test(field));
+    if (clean) return unstorable.test(candidate.raw) ? { ...candidate, raw: visible(candidate.raw) } : candidate;
     const failed: Candidate = { ok: false, reason: 'MALFORMED', detail: 'a field holds a NUL character or a lone surrogate', raw: visible(candidate.raw) };
     if (candidate.line !== undefined) failed.line = candidate.line;
     return failed;

@@ -158,7 +158,11 @@ class BatchJudge {
 }
 
 function newRow(tx: CanonicalTransaction, status: NewRow['status'], origin: { raw: string; line?: number }): NewRow {
-  const row: NewRow = { ...canonicalOf(tx), status, raw: origin.raw };
+  // One literal, not a spread of canonicalOf: a row per stored record, built under the partner's lock.
+  const row: NewRow = {
+    externalId: tx.externalId, roundId: tx.roundId, playerId: tx.playerId, gameCode: tx.gameCode, kind: tx.kind, funding: tx.funding,
+    amount: tx.amount, currency: tx.currency, occurredAt: tx.occurredAt, refersTo: tx.refersTo, status, raw: origin.raw,
+  };
   if (origin.line !== undefined) row.line = origin.line;
   return row;
 }
