@@ -62,7 +62,7 @@ function reference(batches: CanonicalTransaction[][]): Observed {
   const store = new MemoryStore();
   const deltas: BucketDelta[] = [];
   const outcomes = batches.map((batch) => {
-    const { decision, event } = ingestInMemory(store, 'P', batch.map((record) => ok(record)), ctx, nowIso);
+    const { decision, event } = ingestInMemory(store, 'P', batch.map((record, index) => ok(record, index + 1)), ctx, nowIso);
     if (event !== null) deltas.push(...event.deltas);
     const quarantined = Object.values(decision.counts.quarantined).reduce((total, count) => total + count, 0);
     const rejected = decision.quarantines.map((entry) => `${entry.externalId} ${entry.reason}`);
@@ -81,16 +81,19 @@ describe('deciding a chunk presuming its ids new', () => {
   });
   afterAll(async () => server?.stop());
 
-  async function throughDatabase(batches: CanonicalTransaction[][], presumeNewRecordsMin: number, heldScannedMax?: number): Promise<Observed> {
+  interface Way {
+    presumeNewRecordsMin: number;
+    heldScannedMax?: number;
+  }
+
+  async function throughDatabase(batches: CanonicalTransaction[][], way: Way): Promise<Observed> {
     partnerCount += 1;
     const partnerId = await createPartner(server, { code: `PRESUME${partnerCount}`, adapter: 'NDJSON_BATCH', games: ['G1', 'G2'] });
-    const deps: IngestDeps = { ...server.running.deps, clock: clockStartingAt(nowIso), retentionDays: 400, presumeNewRecordsMin, ...(heldScannedMax === undefined ? {} : { heldScannedMax }) };
-    const outcomes = [];
-    for (const batch of batches) {
-      const candidates: Candidate[] = batch.map((record) => ok(record));
-      const { rejected, ...counts } = await ingestBatch(deps, partnerId, candidates, 'TEST');
-      outcomes.push({ ...counts, rejected: rejected.map((entry) => `${entry.externalId} ${entry.reason}`) });
-    }
+    const deps: IngestDeps = { ...server.running.deps, clock: clockStartingAt(nowIso), retentionDays: 400, ...way };
+    const ingest = (batch: CanonicalTransaction[]) => ingestBatch(deps, partnerId, batch.map((record, index): Candidate => ok(record, index + 1)), 'TEST');
+    const results = [];
+    for (const batch of batches) results.push(await ingest(batch));
+    const outcomes = results.map(({ rejected, ...counts }) => ({ ...counts, rejected: rejected.map((entry) => `${entry.externalId} ${entry.reason}`) }));
     const rows = await server.sql`select external_id, status from transactions.transactions where partner_id = ${partnerId} order by external_id`;
     const events = await server.sql`select payload from bus.events where partner_id = ${partnerId} and topic = ${topics.ingestBatch} order by id`;
     return {
@@ -104,10 +107,10 @@ describe('deciding a chunk presuming its ids new', () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (batches) => {
         const expected = reference(batches);
-        expect(await throughDatabase(batches, 0)).toEqual(expected);
-        expect(await throughDatabase(batches, Number.MAX_SAFE_INTEGER)).toEqual(expected);
+        expect(await throughDatabase(batches, { presumeNewRecordsMin: 0 })).toEqual(expected);
+        expect(await throughDatabase(batches, { presumeNewRecordsMin: Number.MAX_SAFE_INTEGER })).toEqual(expected);
         // Held rollbacks found by probing the chunk's ids rather than by reading them all first.
-        expect(await throughDatabase(batches, 0, 0)).toEqual(expected);
+        expect(await throughDatabase(batches, { presumeNewRecordsMin: 0, heldScannedMax: 0 })).toEqual(expected);
       }),
       { numRuns: 60 },
     );

@@ -102,7 +102,12 @@ export function chunkLookups(candidates: readonly Candidate[]): ChunkLookups {
  */
 export const heldScannedMax = 10_000;
 
-/** Held rollbacks waiting for one of the chunk's ids, in arrival order. */
+/**
+ * Held rollbacks waiting for one of the chunk's ids, in arrival order: by chunk (received_at), then by
+ * line within the chunk (two rollbacks of one original held in the same batch are released in the order
+ * they were sent, as the in-memory reference does; found by ingest-presume.pg.test.ts). Records without
+ * a line number (webhooks, one per chunk; poll pages) fall back to their ids.
+ */
 async function loadHeld(tx: TransactionSql, partnerId: string, heldFor: ReadonlySet<string>, waitedFor: Promise<Record<string, unknown>[]>, scannedMax: number) {
   const scanned = await waitedFor;
   let ids: string | null;
@@ -117,7 +122,7 @@ async function loadHeld(tx: TransactionSql, partnerId: string, heldFor: Readonly
   return tx`
     select external_id, ${tx(columns)} from transactions.transactions
     where partner_id = ${partnerId} and status = 'HELD' and refers_to = any(array(select jsonb_array_elements_text(${ids}::text::jsonb)))
-    order by received_at, external_id`;
+    order by received_at, line nulls last, external_id`;
 }
 
 /** Reads the state `lookups` (from `chunkLookups` of the chunk's candidates) asks for; call it under the lock. */
