@@ -244,6 +244,6 @@ describe('batchLookups', () => {
   it("lists the batch's ids and the ids its rollbacks refer to, once each, and skips quarantined candidates", () => {
     const failed: Candidate = { ok: false, reason: 'MALFORMED', detail: '', raw: '', externalId: 'X-1' };
     const lookups = batchLookups([ok(bet), ok(rollbackOf(win)), ok(bet), failed]);
-    expect(lookups).toEqual({ externalIds: ['B-1', 'W-1-RB', 'W-1'], heldFor: ['B-1', 'W-1-RB'] });
+    expect(lookups).toEqual({ externalIds: ['B-1', 'W-1-RB', 'W-1'], heldFor: ['B-1', 'W-1-RB'], referenced: ['W-1'] });
   });
 });

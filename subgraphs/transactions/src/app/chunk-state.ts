@@ -75,18 +75,16 @@ export function chunkLookups(candidates: readonly Candidate[]): ChunkLookups {
   const lookups = batchLookups(candidates);
   const gameCodes = new Set<string>();
   const roundIds = new Set<string>();
-  const referencedIds = new Set<string>();
   for (const candidate of candidates) {
     if (!candidate.ok) continue;
     gameCodes.add(candidate.tx.gameCode);
     roundIds.add(candidate.tx.roundId);
-    if (candidate.tx.refersTo !== null) referencedIds.add(candidate.tx.refersTo);
   }
   let externalIds: string | null | undefined;
   return {
     externalIds: () => (externalIds ??= lookups.externalIds.length === 0 ? null : jsonList(lookups.externalIds)),
-    referencedIds: referencedIds.size === 0 ? null : jsonList(referencedIds),
-    referenced: referencedIds,
+    referencedIds: lookups.referenced.length === 0 ? null : jsonList(lookups.referenced),
+    referenced: new Set(lookups.referenced),
     heldFor: new Set(lookups.heldFor),
     gameCodes: gameCodes.size === 0 ? null : jsonList(gameCodes),
     roundIds: roundIds.size === 0 ? null : jsonList(roundIds),

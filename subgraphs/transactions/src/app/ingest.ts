@@ -149,17 +149,14 @@ export async function ingestWithHooks(
       ...(index === 0 && hooks.claim ? { claim: hooks.claim } : {}),
       ...(index === chunks.length - 1 && hooks.beforeCommit ? { beforeCommit: hooks.beforeCommit } : {}),
     };
+    const mode: LoadMode = presumeNew && chunk.length >= (deps.presumeNewRecordsMin ?? presumeNewRecordsMin) ? 'presumeNew' : 'full';
     let outcome: IngestOutcome | null;
-    if (presumeNew && chunk.length >= (deps.presumeNewRecordsMin ?? presumeNewRecordsMin)) {
-      try {
-        outcome = await ingestChunk(deps, partnerId, chunk, lookups, source, chunkHooks, 'presumeNew');
-      } catch (error) {
-        if (!isStoredIdConflict(error)) throw error;
-        // Nothing of the attempt was kept (its transaction rolled back): the chunk starts over.
-        presumeNew = false;
-        outcome = await ingestChunk(deps, partnerId, chunk, lookups, source, chunkHooks, 'full');
-      }
-    } else {
+    try {
+      outcome = await ingestChunk(deps, partnerId, chunk, lookups, source, chunkHooks, mode);
+    } catch (error) {
+      if (mode === 'full' || !isStoredIdConflict(error)) throw error;
+      // Nothing of the attempt was kept (its transaction rolled back): the chunk starts over.
+      presumeNew = false;
       outcome = await ingestChunk(deps, partnerId, chunk, lookups, source, chunkHooks, 'full');
     }
     if (outcome === null) return null;
@@ -182,9 +179,8 @@ async function ingestChunk(
     const locked = tx`select pg_advisory_xact_lock(hashtextextended(${partnerId}, 0))`.execute();
     const decide = async (loadMode: LoadMode) => {
       const state = await loadChunkState(tx, partnerId, lookups, loadMode, deps.heldScannedMax);
-      const games = state.games;
-      const decided = decideBatch(candidates, state.view, { nowMs: deps.clock.nowMs(), retentionDays: deps.retentionDays, gameExists: (code) => games.has(code) });
-      return { state, decision: decided };
+      const validation = { nowMs: deps.clock.nowMs(), retentionDays: deps.retentionDays, gameExists: (code: string) => state.games.has(code) };
+      return { state, decision: decideBatch(candidates, state.view, validation) };
     };
     let decided: Awaited<ReturnType<typeof decide>>;
     if (hooks.claim) {

@@ -35,19 +35,24 @@ export interface BatchLookups {
   externalIds: string[];
   /** Originals whose held rollbacks to load: every id of the batch (a stored id can release a held rollback). */
   heldFor: string[];
+  /** The ids the batch's rollbacks refer to (of `externalIds`): all a decision that presumes the batch's own ids new must load. */
+  referenced: string[];
 }
 
 /** Which stored rows a batch needs, so they can be loaded with two bulk queries. */
 export function batchLookups(candidates: readonly Candidate[]): BatchLookups {
   const externalIds = new Set<string>();
   const heldFor = new Set<string>();
+  const referenced = new Set<string>();
   for (const candidate of candidates) {
     if (!candidate.ok) continue;
     externalIds.add(candidate.tx.externalId);
     heldFor.add(candidate.tx.externalId);
-    if (candidate.tx.refersTo !== null) externalIds.add(candidate.tx.refersTo);
+    if (candidate.tx.refersTo === null) continue;
+    externalIds.add(candidate.tx.refersTo);
+    referenced.add(candidate.tx.refersTo);
   }
-  return { externalIds: [...externalIds], heldFor: [...heldFor] };
+  return { externalIds: [...externalIds], heldFor: [...heldFor], referenced: [...referenced] };
 }
 
 /**
