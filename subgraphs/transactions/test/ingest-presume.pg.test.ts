@@ -84,12 +84,13 @@ describe('deciding a chunk presuming its ids new', () => {
   interface Way {
     presumeNewRecordsMin: number;
     heldScannedMax?: number;
+    planAheadRecordsMin?: number;
   }
 
   async function throughDatabase(batches: CanonicalTransaction[][], way: Way): Promise<Observed> {
     partnerCount += 1;
     const partnerId = await createPartner(server, { code: `PRESUME${partnerCount}`, adapter: 'NDJSON_BATCH', games: ['G1', 'G2'] });
-    const deps: IngestDeps = { ...server.running.deps, clock: clockStartingAt(nowIso), retentionDays: 400, ...way };
+    const deps: IngestDeps = { ...server.running.deps, clock: clockStartingAt(nowIso), retentionDays: 400, planAheadRecordsMin: Number.MAX_SAFE_INTEGER, ...way };
     const ingest = (batch: CanonicalTransaction[]) => ingestBatch(deps, partnerId, batch.map((record, index): Candidate => ok(record, index + 1)), 'TEST');
     const results = [];
     for (const batch of batches) results.push(await ingest(batch));
@@ -111,8 +112,54 @@ describe('deciding a chunk presuming its ids new', () => {
         expect(await throughDatabase(batches, { presumeNewRecordsMin: Number.MAX_SAFE_INTEGER })).toEqual(expected);
         // Held rollbacks found by probing the chunk's ids rather than by reading them all first.
         expect(await throughDatabase(batches, { presumeNewRecordsMin: 0, heldScannedMax: 0 })).toEqual(expected);
+        // Each chunk decided ahead of the lock, presumption on and off.
+        expect(await throughDatabase(batches, { presumeNewRecordsMin: 0, planAheadRecordsMin: 0 })).toEqual(expected);
+        expect(await throughDatabase(batches, { presumeNewRecordsMin: Number.MAX_SAFE_INTEGER, planAheadRecordsMin: 0 })).toEqual(expected);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  /**
+   * A chunk decided ahead of the lock (ingest.ts, ChunkPlan) while another batch of the partner commits
+   * between its plan and its lock: the plan must be found stale and the chunk decided again, so the
+   * outcome is the reference's for the order in which the batches committed.
+   */
+  it('decides a planned chunk again when another batch committed after its plan', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), async (batches, overtaken) => {
+        for (const presumeNewRecordsMin of [0, Number.MAX_SAFE_INTEGER]) {
+          partnerCount += 1;
+          const partnerId = await createPartner(server, { code: `PLANNED${partnerCount}`, adapter: 'NDJSON_BATCH', games: ['G1', 'G2'] });
+          const base: IngestDeps = { ...server.running.deps, clock: clockStartingAt(nowIso), retentionDays: 400, presumeNewRecordsMin, planAheadRecordsMin: 0 };
+          const candidatesOf = (batch: CanonicalTransaction[]) => batch.map((record, index): Candidate => ok(record, index + 1));
+          const committed: CanonicalTransaction[][] = [];
+          const outcomes: IngestOutcome[] = [];
+          for (let at = 0; at < batches.length; at += 1) {
+            const batch = batches[at]!;
+            const next = batches[at + 1];
+            if (overtaken[at] && next !== undefined) {
+              // The next batch commits between this batch's plan and its lock.
+              let overtaking: IngestOutcome | null = null;
+              const deps: IngestDeps = { ...base, afterPlan: async () => { overtaking = await ingestBatch(base, partnerId, candidatesOf(next), 'TEST'); } };
+              const own = await ingestBatch(deps, partnerId, candidatesOf(batch), 'TEST');
+              committed.push(next, batch);
+              outcomes.push(overtaking!, own);
+              at += 1;
+            } else {
+              outcomes.push(await ingestBatch(base, partnerId, candidatesOf(batch), 'TEST'));
+              committed.push(batch);
+            }
+          }
+          const expected = reference(committed);
+          expect(outcomes.map(({ rejected, ...counts }) => ({ ...counts, rejected: rejected.map((entry) => `${entry.externalId} ${entry.reason}`) }))).toEqual(expected.outcomes);
+          const rows = await server.sql`select external_id, status from transactions.transactions where partner_id = ${partnerId} order by external_id`;
+          expect(Object.fromEntries(rows.map((row) => [row.external_id as string, row.status as string]))).toEqual(expected.stored);
+          const events = await server.sql`select payload from bus.events where partner_id = ${partnerId} and topic = ${topics.ingestBatch} order by id`;
+          expect(sumDeltas(events.flatMap((event) => (event.payload as { deltas: BucketDelta[] }).deltas))).toEqual(expected.buckets);
+        }
+      }),
+      { numRuns: 40 },
     );
   });
 });

@@ -1,10 +1,11 @@
 import type { CanonicalTransaction } from '@clearhouse/kernel';
-import type { TransactionSql } from '@clearhouse/kernel/db/index';
+import type { Sql, TransactionSql } from '@clearhouse/kernel/db/index';
 import { batchLookups, type Candidate, type HeldRollback, type StoredTransaction, type StoredView } from '../domain/index.ts';
 
 /**
  * What one ingest chunk's decision depends on, read inside the caller's transaction and under the
- * partner's advisory lock, in one pipelined round of queries.
+ * partner's advisory lock, in one pipelined round of queries; or read ahead of the lock on any
+ * connection, for a decision made early and kept only if the read under the lock finds the same state.
  *
  * Lists of ids travel as ONE jsonb parameter (JSON.stringify is native; the client's array
  * serialisation and planning over ten thousand array constants cost more than the lookups). Ids never
@@ -51,8 +52,20 @@ export interface ChunkState {
   /** Ids the view answered "not stored" without having looked them up ('presumeNew' only). */
   presumedAbsent: Set<string>;
   games: Set<string>;
-  /** Round ids of the chunk the partner has already seen. */
+  /** Round ids of the chunk the partner has already seen (empty when they were not looked up). */
   knownRounds: Set<string>;
+  /**
+   * Everything the decision depends on (the rows read and the games found, not the rounds), as text:
+   * two reads of one chunk's lookups in one mode with the same key give the same decision.
+   */
+  key(): string;
+}
+
+export interface LoadOptions {
+  /** See `heldScannedMax`. */
+  scannedMax?: number;
+  /** Whether the chunk's rounds are looked up (`knownRounds`): only under the lock, where they are written. */
+  rounds?: boolean;
 }
 
 /**
@@ -106,7 +119,7 @@ export const heldScannedMax = 10_000;
  * they were sent, as the in-memory reference does; found by ingest-presume.pg.test.ts). Records without
  * a line number (webhooks, one per chunk; poll pages) fall back to their ids.
  */
-async function loadHeld(tx: TransactionSql, partnerId: string, heldFor: ReadonlySet<string>, waitedFor: Promise<Record<string, unknown>[]>, scannedMax: number) {
+async function loadHeld(tx: Sql | TransactionSql, partnerId: string, heldFor: ReadonlySet<string>, waitedFor: Promise<Record<string, unknown>[]>, scannedMax: number) {
   const scanned = await waitedFor;
   let ids: string | null;
   if (scanned.length > scannedMax) {
@@ -123,13 +136,13 @@ async function loadHeld(tx: TransactionSql, partnerId: string, heldFor: Readonly
     order by received_at, line nulls last, external_id`;
 }
 
-/** Reads the state `lookups` (from `chunkLookups` of the chunk's candidates) asks for; call it under the lock. */
+/** Reads the state `lookups` (from `chunkLookups` of the chunk's candidates) asks for. */
 export async function loadChunkState(
-  tx: TransactionSql,
+  tx: Sql | TransactionSql,
   partnerId: string,
   lookups: ChunkLookups,
   mode: LoadMode,
-  scannedMax = heldScannedMax,
+  { scannedMax = heldScannedMax, rounds = true }: LoadOptions = {},
 ): Promise<ChunkState> {
   const none = Promise.resolve([] as Record<string, unknown>[]);
   const { heldFor, gameCodes, roundIds } = lookups;
@@ -145,7 +158,7 @@ export async function loadChunkState(
     loadHeld(tx, partnerId, heldFor, heldScan, scannedMax),
     gameCodes === null ? none : tx`
       select code from transactions.games where partner_id = ${partnerId} and code = any(array(select jsonb_array_elements_text(${gameCodes}::text::jsonb)))`,
-    roundIds === null ? none : tx`
+    roundIds === null || !rounds ? none : tx`
       select round_id from transactions.rounds
       where partner_id = ${partnerId} and round_id = any(array(select jsonb_array_elements_text(${roundIds}::text::jsonb)))`,
   ]);
@@ -175,6 +188,8 @@ export async function loadChunkState(
     presumedAbsent,
     games: new Set(gameRows.map((row) => row.code as string)),
     knownRounds: new Set(roundRows.map((row) => row.round_id as string)),
+    // Stored rows and games come back in no set order; held rows in arrival order, which the decision follows.
+    key: () => JSON.stringify([storedRows.map((row) => JSON.stringify(row)).sort(), heldRows, gameRows.map((row) => row.code as string).sort()]),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { TransactionSql } from '@clearhouse/kernel/db/index';
 import type { BatchDecision, NewRow } from '../domain/index.ts';
 import { jsonList } from './chunk-state.ts';
-import { copyTransactions } from './copy-transactions.ts';
+import { copyTextOf, copyTransactions, type CopyText } from './copy-transactions.ts';
 
 /**
  * How one ingest chunk's decision is written, inside the caller's transaction and under the partner's
@@ -27,6 +27,11 @@ export const transactionsInsertDefault: TransactionsInsert = 'copy';
  */
 export const copyRowsMin = 1_000;
 
+/** Whether `rows` new transactions are inserted with COPY. */
+export function usesCopy(rows: number, insert: TransactionsInsert): boolean {
+  return insert === 'copy' && rows >= copyRowsMin;
+}
+
 export interface WriteContext {
   partnerId: string;
   source: string;
@@ -39,6 +44,7 @@ export interface WriteContext {
  * quarantine records). `whileStoring` runs once the bulk of the data is on its way to the server, so
  * the caller's CPU work overlaps the database's. Plain inserts are safe for rounds and transactions:
  * the partner's advisory lock, held by the caller, keeps every other writer of these rows out.
+ * `copyText` is the COPY text of `decision.inserts` when the caller built it ahead of the lock.
  */
 export async function writeChunk(
   tx: TransactionSql,
@@ -46,6 +52,7 @@ export async function writeChunk(
   newRounds: readonly string[],
   context: WriteContext,
   whileStoring: () => void,
+  copyText?: CopyText,
 ): Promise<void> {
   const { partnerId, source, receivedAt } = context;
   if (decision.removals.length > 0) {
@@ -76,8 +83,11 @@ export async function writeChunk(
       from jsonb_array_elements(${q}::text::jsonb) with ordinality as r(value, position) order by r.position`.execute());
   }
   if (decision.inserts.length > 0) {
-    const copy = context.insert === 'copy' && decision.inserts.length >= copyRowsMin;
-    track(copy ? (await copyTransactions(tx, decision.inserts, context)).stored : insertTransactions(tx, decision.inserts, context));
+    if (usesCopy(decision.inserts.length, context.insert)) {
+      track((await copyTransactions(tx, copyText ?? copyTextOf(decision.inserts, context), receivedAt)).stored);
+    } else {
+      track(insertTransactions(tx, decision.inserts, context));
+    }
   }
   whileStoring();
   await Promise.all(pending);

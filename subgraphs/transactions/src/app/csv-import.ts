@@ -1,6 +1,6 @@
 import { type Candidate, candidatesPerBatchMax, type CsvHeader, parseCsvHeader, parseCsvLine } from '../domain/index.ts';
 import { readLines, type TextLine } from './byte-lines.ts';
-import { addOutcome, emptyOutcome, ingestBatch, type IngestDeps, type IngestOutcome, prepareBatch } from './ingest.ts';
+import { addOutcome, emptyOutcome, ingestBatch, type IngestDeps, type IngestOutcome, planBatch, prepareBatch } from './ingest.ts';
 import { lineCandidate, linesPerTurn, nextTurn } from './line-candidates.ts';
 
 export const csvSource = 'CSV_REPORT';
@@ -27,7 +27,7 @@ export type CsvImportResult =
 /**
  * Streams a csv-report file (DESIGN.md 3.3) into the ingest path: the header once, then the data lines in
  * chunks of `chunkLinesMax`, each chunk one ingest transaction. While one chunk is being stored the next is
- * read and parsed, and no more than that: at most two chunks are held, whatever the file's size. Every
+ * read, parsed and decided, and no more than that: at most two chunks are held, whatever the file's size. Every
  * line is judged on its own, so an upload that stops half-way has committed whole chunks only, and the
  * same file (or a longer version of it) uploaded again finds every stored line a duplicate.
  *
@@ -59,8 +59,9 @@ export async function importCsv(
     addOutcome(total, settled.outcome);
   };
   const flush = async (): Promise<void> => {
-    // Prepared while the chunk before is still being stored: nothing is left to do between the two.
-    const prepared = candidates.length === 0 ? null : prepareBatch(candidates);
+    // Prepared and decided while the chunk before is still being stored: nothing is left to do between
+    // the two but to check, under the lock, that the decision still stands (ingest.ts, ChunkPlan).
+    const prepared = candidates.length === 0 ? null : planBatch(deps, partnerId, prepareBatch(candidates), csvSource);
     candidates = [];
     candidateChars = 0;
     await settle();
