@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Decimal, FxTable, isActiveCurrency, type CanonicalTransaction, type QuarantineReason } from '@clearhouse/kernel';
+import { claimUnseen, countRounds, Decimal, FxTable, isActiveCurrency, type CanonicalTransaction, type QuarantineReason } from '@clearhouse/kernel';
 import { ingestInMemory, MemoryStore, type Candidate } from '../subgraphs/transactions/src/domain/index.ts';
 import { accumulate, type BucketMap } from '../subgraphs/settlements/src/domain/buckets.ts';
 import { periodsOfBuckets, rateChain, type RatedPeriod } from '../subgraphs/settlements/src/domain/chain.ts';
@@ -91,10 +91,12 @@ beforeAll(() => {
   for (const { code } of scenario.partners) {
     const catalogue = new Map(scenario.games.filter((game) => game.partner === code).map((game) => [game.code, game.category]));
     const buckets: BucketMap = new Map();
+    // The settlements consumer's part: each round the events name is counted once per partner.
+    const claim = claimUnseen(new Set());
     const ctx = { nowMs, retentionDays: 400, gameExists: (game: string) => catalogue.has(game) };
     for (const record of scenario.records.filter((candidate) => candidate.partner === code)) {
       const { event } = ingestInMemory(store, code, [candidateOf(record)], ctx, scenario.now);
-      if (event !== null) accumulate(buckets, event.partnerId, event.deltas);
+      if (event !== null) accumulate(buckets, event.partnerId, countRounds(event.deltas, claim));
     }
     const periods = periodsOfBuckets(versionsOf(code), buckets.values());
     ratedByPartner.set(code, rateChain({ periods, gameCategories: catalogue, fx }));

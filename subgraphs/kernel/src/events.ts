@@ -26,8 +26,37 @@ export interface BucketDelta {
   jackpotWin: string;
   /** Net change of the transaction count (a rollback takes its original out: -1). */
   transactions: number;
-  /** Net change of the number of distinct rounds in the bucket. */
+  /** Rounds the producer counted itself (0 from the transactions subgraph, which names them in `roundIds`). */
   rounds: number;
+  /**
+   * The rounds whose first transaction applied by the batch falls in this bucket, each named once per
+   * batch. Which of them the partner has not seen before is decided by the settlements consumer, which
+   * keeps every round of every partner and counts each once (`countRounds`), in the order the batches
+   * committed. Kept off the ingest path so that no chunk waits under its partner's lock for that lookup.
+   */
+  roundIds?: readonly string[];
+}
+
+/**
+ * The deltas with their `roundIds` counted into `rounds` and dropped: in order, each id for which
+ * `claim` answers true counts once, in the delta that names it. `claim` answers true at most once per
+ * round of the partner: the first time a round is claimed that the partner had not seen.
+ */
+export function countRounds(deltas: readonly BucketDelta[], claim: (roundId: string) => boolean): BucketDelta[] {
+  return deltas.map(({ roundIds, ...delta }) => {
+    let rounds = delta.rounds;
+    for (const roundId of roundIds ?? []) if (claim(roundId)) rounds += 1;
+    return { ...delta, rounds };
+  });
+}
+
+/** A `claim` for `countRounds` over rounds held in memory: true for a round not in `seen`, which it then joins. */
+export function claimUnseen(seen: Set<string>): (roundId: string) => boolean {
+  return (roundId) => {
+    if (seen.has(roundId)) return false;
+    seen.add(roundId);
+    return true;
+  };
 }
 
 export interface IngestBatchEvent {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bucketStartMs, Decimal, decimalToString } from '@clearhouse/kernel';
-import { aggregateBuckets, appliedRoundIds } from '../src/domain/buckets.ts';
+import { bucketStartMs, claimUnseen, countRounds, Decimal, decimalToString } from '@clearhouse/kernel';
+import { aggregateBuckets } from '../src/domain/buckets.ts';
 import type { Effect } from '../src/domain/decide.ts';
 import { ingestInMemory, MemoryStore } from '../src/domain/memory-store.ts';
 import { ctx, nowIso, ok, rollbackOf, tx } from './support/builders.ts';
@@ -21,10 +21,9 @@ describe('aggregateBuckets', () => {
         tx({ externalId: 'e', kind: 'JACKPOT_CONTRIBUTION', funding: 'BONUS', amount: '5', occurredAt: at }),
         tx({ externalId: 'f', kind: 'JACKPOT_WIN', amount: '6', occurredAt: at }),
       ),
-      new Set(),
     );
     expect(deltas).toEqual([
-      { gameCode: 'G1', currency: 'EUR', bucketStart: '2026-11-21T10:00:00.000Z', cashStake: '1', bonusStake: '2', cashWin: '3', bonusWin: '4', jackpotContribution: '5', jackpotWin: '6', transactions: 6, rounds: 0 },
+      { gameCode: 'G1', currency: 'EUR', bucketStart: '2026-11-21T10:00:00.000Z', cashStake: '1', bonusStake: '2', cashWin: '3', bonusWin: '4', jackpotContribution: '5', jackpotWin: '6', transactions: 6, rounds: 0, roundIds: ['R-1'] },
     ]);
   });
 
@@ -36,7 +35,6 @@ describe('aggregateBuckets', () => {
         tx({ externalId: 'c', occurredAt: '2026-11-21T10:14:00.000Z', currency: 'USD' }),
         tx({ externalId: 'd', occurredAt: '2026-11-21T10:14:00.000Z', gameCode: 'G2' }),
       ),
-      new Set(),
     );
     expect(deltas.map((delta) => [delta.bucketStart, delta.gameCode, delta.currency])).toEqual([
       ['2026-11-21T10:00:00.000Z', 'G1', 'EUR'],
@@ -47,9 +45,9 @@ describe('aggregateBuckets', () => {
   });
 
   it('sums exactly, with no binary floating point drift and no rounding of sub-cent digits', () => {
-    const [delta] = aggregateBuckets(plus(tx({ externalId: 'a', amount: '0.1' }), tx({ externalId: 'b', amount: '0.2' }), tx({ externalId: 'c', amount: '0.0001' })), new Set());
+    const [delta] = aggregateBuckets(plus(tx({ externalId: 'a', amount: '0.1' }), tx({ externalId: 'b', amount: '0.2' }), tx({ externalId: 'c', amount: '0.0001' })));
     expect(delta?.cashStake).toBe('0.3001');
-    const [huge] = aggregateBuckets(plus(tx({ externalId: 'a', amount: '99999999999999999999999999.99' }), tx({ externalId: 'b', amount: '0.01' })), new Set());
+    const [huge] = aggregateBuckets(plus(tx({ externalId: 'a', amount: '99999999999999999999999999.99' }), tx({ externalId: 'b', amount: '0.01' })));
     expect(huge?.cashStake).toBe('100000000000000000000000000');
   });
 
@@ -78,7 +76,7 @@ describe('aggregateBuckets', () => {
           const start = new Date(bucketStartMs(ms)).toISOString();
           expected.set(start, (expected.get(start) ?? new Decimal(0)).plus(new Decimal(text).times(sign)));
         }
-        const actual = aggregateBuckets(effects, new Set());
+        const actual = aggregateBuckets(effects);
         expect(Object.fromEntries(actual.map((delta) => [delta.bucketStart, delta.cashStake]))).toEqual(
           Object.fromEntries([...expected].map(([start, sum]) => [start, decimalToString(sum)])),
         );
@@ -89,44 +87,47 @@ describe('aggregateBuckets', () => {
 
   it("subtracts a cancelled transaction from its own bucket and takes it out of the transaction count", () => {
     const bet = tx({ externalId: 'a', amount: '5.25', funding: 'BONUS', occurredAt: '2026-11-21T09:59:00.000Z' });
-    const deltas = aggregateBuckets([{ sign: -1, target: bet }], new Set(['R-1']));
-    expect(deltas).toEqual([{ gameCode: 'G1', currency: 'EUR', bucketStart: '2026-11-21T09:45:00.000Z', ...zero, bonusStake: '-5.25', transactions: -1, rounds: 0 }]);
+    const deltas = aggregateBuckets([{ sign: -1, target: bet }]);
+    expect(deltas).toEqual([{ gameCode: 'G1', currency: 'EUR', bucketStart: '2026-11-21T09:45:00.000Z', ...zero, bonusStake: '-5.25', transactions: -1, rounds: 0, roundIds: [] }]);
   });
 
   it('reports a bucket whose changes net to zero, so buckets exist whatever the batching', () => {
     const bet = tx({ externalId: 'a' });
-    expect(aggregateBuckets([{ sign: 1, target: bet }, { sign: -1, target: bet }], new Set())).toEqual([
-      { gameCode: 'G1', currency: 'EUR', bucketStart: '2026-11-21T10:00:00.000Z', ...zero, cashStake: '0', transactions: 0, rounds: 0 },
+    expect(aggregateBuckets([{ sign: 1, target: bet }, { sign: -1, target: bet }])).toEqual([
+      { gameCode: 'G1', currency: 'EUR', bucketStart: '2026-11-21T10:00:00.000Z', ...zero, cashStake: '0', transactions: 0, rounds: 0, roundIds: ['R-1'] },
     ]);
   });
 
-  it('counts each new round once, in the bucket of its first applied transaction, and no round the store has seen', () => {
-    const effects = plus(
-      tx({ externalId: 'a', roundId: 'R-1', occurredAt: '2026-11-21T10:14:00.000Z' }),
-      tx({ externalId: 'b', roundId: 'R-1', kind: 'WIN', occurredAt: '2026-11-21T10:16:00.000Z' }),
-      tx({ externalId: 'c', roundId: 'R-2', occurredAt: '2026-11-21T10:16:00.000Z' }),
-      tx({ externalId: 'd', roundId: 'R-3', occurredAt: '2026-11-21T10:16:00.000Z' }),
-    );
-    expect(appliedRoundIds(effects)).toEqual(['R-1', 'R-2', 'R-3']);
-    const deltas = aggregateBuckets(effects, new Set(['R-1', 'R-2']));
-    expect(deltas.map((delta) => [delta.bucketStart, delta.rounds])).toEqual([
-      ['2026-11-21T10:00:00.000Z', 1],
-      ['2026-11-21T10:15:00.000Z', 1],
+  it("names each round once, in the bucket of its first applied transaction, and no round the batch only rolls back", () => {
+    const effects: Effect[] = [
+      { sign: -1, target: tx({ externalId: 'z', roundId: 'R-0', occurredAt: '2026-11-21T10:01:00.000Z' }) },
+      ...plus(
+        tx({ externalId: 'a', roundId: 'R-1', occurredAt: '2026-11-21T10:14:00.000Z' }),
+        tx({ externalId: 'b', roundId: 'R-1', kind: 'WIN', occurredAt: '2026-11-21T10:16:00.000Z' }),
+        tx({ externalId: 'c', roundId: 'R-2', occurredAt: '2026-11-21T10:16:00.000Z' }),
+        tx({ externalId: 'd', roundId: 'R-3', occurredAt: '2026-11-21T10:16:00.000Z' }),
+      ),
+    ];
+    expect(aggregateBuckets(effects).map((delta) => [delta.bucketStart, delta.rounds, delta.roundIds])).toEqual([
+      ['2026-11-21T10:00:00.000Z', 0, ['R-1']],
+      ['2026-11-21T10:15:00.000Z', 0, ['R-2', 'R-3']],
     ]);
   });
 });
 
 describe('ingestInMemory', () => {
-  it('announces the bucket changes of a batch and counts a round once across batches', () => {
+  it('announces the bucket changes of a batch and names its rounds, which countRounds counts once across batches', () => {
     const store = new MemoryStore();
     const first = ingestInMemory(store, 'P', [ok(tx({ externalId: 'a', amount: '5' }))], ctx, nowIso);
     expect(first.event).toEqual({
       partnerId: 'P',
       receivedAt: nowIso,
-      deltas: [{ gameCode: 'G1', currency: 'EUR', bucketStart: '2026-11-21T10:00:00.000Z', ...zero, cashStake: '5', transactions: 1, rounds: 1 }],
+      deltas: [{ gameCode: 'G1', currency: 'EUR', bucketStart: '2026-11-21T10:00:00.000Z', ...zero, cashStake: '5', transactions: 1, rounds: 0, roundIds: ['R-1'] }],
     });
     const second = ingestInMemory(store, 'P', [ok(tx({ externalId: 'b', kind: 'WIN', amount: '2' }))], ctx, nowIso);
-    expect(second.event?.deltas).toEqual([{ gameCode: 'G1', currency: 'EUR', bucketStart: '2026-11-21T10:00:00.000Z', ...zero, cashWin: '2', transactions: 1, rounds: 0 }]);
+    expect(second.event?.deltas).toEqual([{ gameCode: 'G1', currency: 'EUR', bucketStart: '2026-11-21T10:00:00.000Z', ...zero, cashWin: '2', transactions: 1, rounds: 0, roundIds: ['R-1'] }]);
+    const claim = claimUnseen(new Set());
+    expect([first, second].map(({ event }) => countRounds(event!.deltas, claim)[0]!.rounds)).toEqual([1, 0]);
   });
 
   it('announces nothing for a batch of duplicates, quarantines and held rollbacks', () => {

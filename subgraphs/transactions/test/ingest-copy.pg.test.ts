@@ -29,7 +29,7 @@ describe('the COPY of new transactions', () => {
   it('stores a chunk of rows and escapes tabs, newlines and backslashes in text', async () => {
     const rows = Array.from({ length: copyRowsMin }, (_, index) => row(`ok-${index}`));
     rows[0] = { ...rows[0]!, playerId: 'tab\there\nnew\\line\r' };
-    await sql.begin((tx) => writeChunk(tx, decisionOf(rows), [], context, () => {}));
+    await sql.begin((tx) => writeChunk(tx, decisionOf(rows), context, () => {}, null));
     const [stored] = await sql`select player_id, count(*) over ()::int as count from transactions.transactions where partner_id = ${partnerId} and external_id = 'ok-0'`;
     expect(stored).toEqual({ player_id: 'tab\there\nnew\\line\r', count: 1 });
   });
@@ -38,7 +38,7 @@ describe('the COPY of new transactions', () => {
     const rows = Array.from({ length: copyRowsMin }, (_, index) => row(`clash-${index}`));
     rows.push(row('ok-5'));
     const startedMs = Date.now();
-    const failure = await sql.begin((tx) => writeChunk(tx, decisionOf(rows), [], context, () => {})).then(() => null, (error: unknown) => error);
+    const failure = await sql.begin((tx) => writeChunk(tx, decisionOf(rows), context, () => {}, null)).then(() => null, (error: unknown) => error);
     expect(Date.now() - startedMs).toBeLessThan(5_000);
     expect((failure as { code?: string })?.code).toBe('23505');
     const [count] = await sql`select count(*)::int as count from transactions.transactions where partner_id = ${partnerId} and external_id like 'clash-%'`;

@@ -122,11 +122,12 @@ describe('the REST poller (rest-poll)', () => {
 
   it('saves the cursor only with its stored page: a page that fails to store leaves the cursor where it was', async () => {
     await pollPartner([item('h1'), item('h2')]);
-    await server.sql`alter table transactions.rounds rename to rounds_away`;
+    // The counters are written last, after the page's rows: the page fails once its rows are sent.
+    await server.sql`alter table transactions.ingest_stats rename to ingest_stats_away`;
     try {
       expect(await pollNow()).toMatchObject({ ok: false });
     } finally {
-      await server.sql`alter table transactions.rounds_away rename to rounds`;
+      await server.sql`alter table transactions.ingest_stats_away rename to ingest_stats`;
     }
     expect((await state()).cursor).toBe(null);
     expect(await countOf(server.sql`select count(*)::int from transactions.transactions where partner_id = ${partnerId}`)).toBe(0);

@@ -2,8 +2,11 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../../../migrations/index.ts';
 
-/** Applies every pending migration of migrations/ (all schemas) in one master transaction. */
-export async function migrate(url: string): Promise<string[]> {
+/**
+ * Applies every pending migration of migrations/ (all schemas) in one master transaction; with `to`,
+ * only those up to that one (a test of a migration's data starts from the schema before it).
+ */
+export async function migrate(url: string, { to }: { to?: string } = {}): Promise<string[]> {
   const orm = await MikroORM.init({
     clientUrl: url,
     entities: [],
@@ -13,7 +16,7 @@ export async function migrate(url: string): Promise<string[]> {
     debug: false,
   });
   try {
-    const applied = await orm.migrator.up();
+    const applied = await orm.migrator.up(to === undefined ? undefined : { to });
     return applied.map((migration) => migration.name);
   } finally {
     await orm.close(true);

@@ -8,6 +8,7 @@ import { periodContaining, type ContractVersion } from '../domain/periods.ts';
 import { adjustmentsOfPartner, attachWaitingAdjustments, type AdjustmentRecord } from '../infra/adjustment-store.ts';
 import { pushDelta } from '../infra/delta-store.ts';
 import { isFrozen, loadPeriodRecords, lockPartner, type PeriodRecord } from '../infra/period-records.ts';
+import { countArrivalRounds } from '../infra/rounds-store.ts';
 import { addToBuckets, loadBuckets, loadCategories, loadVersions } from '../infra/store.ts';
 import { proposeFxCorrections, rerateProvisionalStatements, type FixingCorrection } from './fx-corrections.ts';
 import { routeArrivals, type Arrival } from './late-data.ts';
@@ -44,9 +45,9 @@ export interface PartnerSnapshot {
 }
 
 /**
- * One partner's part of a batch: routes late data, adds the deltas to the buckets, re-rates every
- * period from the earliest affected one that is not frozen, and writes a delta for each period whose
- * figures changed. A frozen (CLOSED, APPROVED, PAID) period is never re-rated here; only a closed
+ * One partner's part of a batch: counts the rounds its ingest batches name, routes late data, adds the
+ * deltas to the buckets, re-rates every period from the earliest affected one that is not frozen, and
+ * writes a delta for each period whose figures changed. A frozen (CLOSED, APPROVED, PAID) period is never re-rated here; only a closed
  * statement that is still provisional (FX-pending) is completed when its rates arrive, and an FX
  * correction of a frozen statement becomes a PENDING adjustment of the first open period.
  */
@@ -60,7 +61,8 @@ export async function settlePartner(tx: TransactionSql, partnerId: string, work:
     gameCategories: await loadCategories(tx, partnerId),
   };
   const states = snapshot.versions.length === 0 ? [] : snapshot.records.map((record) => periodStateOf(record, snapshot.versions, pendingCount(snapshot.adjustments.get(record.id))));
-  const applied = await routeArrivals(tx, partnerId, work.arrivals, states);
+  const arrivals = await countArrivalRounds(tx, partnerId, work.arrivals);
+  const applied = await routeArrivals(tx, partnerId, arrivals, states);
   await addToBuckets(tx, partnerId, applied);
   const transactionsByBucketMs = new Map<number, number>();
   let fromMs = work.fromMs;

@@ -38,7 +38,7 @@ export function jsonList(values: Iterable<string>): string {
 /**
  * How much of the stored state a chunk reads before it is decided.
  * - 'full': every id of the chunk and every id its rollbacks refer to.
- * - 'presumeNew': only the ids its rollbacks refer to (and the held rollbacks, games and rounds, as
+ * - 'presumeNew': only the ids its rollbacks refer to (and the held rollbacks and games, as
  *   in 'full'). Each other id is presumed not stored, and the view lists it in `presumedAbsent`. The
  *   caller must prove that presumption before it commits: the ids it inserts are proved by the primary
  *   key (an insert of a stored id fails), any other presumed id by a lookup. A chunk of new records, the
@@ -52,10 +52,8 @@ export interface ChunkState {
   /** Ids the view answered "not stored" without having looked them up ('presumeNew' only). */
   presumedAbsent: Set<string>;
   games: Set<string>;
-  /** Round ids of the chunk the partner has already seen (empty when they were not looked up). */
-  knownRounds: Set<string>;
   /**
-   * Everything the decision depends on (the rows read and the games found, not the rounds), as text:
+   * Everything the decision depends on (the rows read and the games found), as text:
    * two reads of one chunk's lookups in one mode with the same key give the same decision.
    */
   key(): string;
@@ -64,8 +62,6 @@ export interface ChunkState {
 export interface LoadOptions {
   /** See `heldScannedMax`. */
   scannedMax?: number;
-  /** Whether the chunk's rounds are looked up (`knownRounds`): only under the lock, where they are written. */
-  rounds?: boolean;
 }
 
 /**
@@ -81,18 +77,12 @@ export interface ChunkLookups {
   /** Every id of the chunk: held rollbacks that wait for one of them are loaded. */
   heldFor: ReadonlySet<string>;
   gameCodes: string | null;
-  roundIds: string | null;
 }
 
 export function chunkLookups(candidates: readonly Candidate[]): ChunkLookups {
   const lookups = batchLookups(candidates);
   const gameCodes = new Set<string>();
-  const roundIds = new Set<string>();
-  for (const candidate of candidates) {
-    if (!candidate.ok) continue;
-    gameCodes.add(candidate.tx.gameCode);
-    roundIds.add(candidate.tx.roundId);
-  }
+  for (const candidate of candidates) if (candidate.ok) gameCodes.add(candidate.tx.gameCode);
   let externalIds: string | null | undefined;
   return {
     externalIds: () => (externalIds ??= lookups.externalIds.length === 0 ? null : jsonList(lookups.externalIds)),
@@ -100,7 +90,6 @@ export function chunkLookups(candidates: readonly Candidate[]): ChunkLookups {
     referenced: new Set(lookups.referenced),
     heldFor: new Set(lookups.heldFor),
     gameCodes: gameCodes.size === 0 ? null : jsonList(gameCodes),
-    roundIds: roundIds.size === 0 ? null : jsonList(roundIds),
   };
 }
 
@@ -142,25 +131,22 @@ export async function loadChunkState(
   partnerId: string,
   lookups: ChunkLookups,
   mode: LoadMode,
-  { scannedMax = heldScannedMax, rounds = true }: LoadOptions = {},
+  { scannedMax = heldScannedMax }: LoadOptions = {},
 ): Promise<ChunkState> {
   const none = Promise.resolve([] as Record<string, unknown>[]);
-  const { heldFor, gameCodes, roundIds } = lookups;
+  const { heldFor, gameCodes } = lookups;
   const externalIds = mode === 'full' ? lookups.externalIds() : lookups.referencedIds;
   // `= any(array(...))` lets one B-tree scan walk the sorted ids (measured: 7 ms for 10,000 ids where a
   // join probing the index once per id takes 43 ms).
   const heldScan: Promise<Record<string, unknown>[]> =
     heldFor.size === 0 ? none : tx`select refers_to from transactions.transactions where partner_id = ${partnerId} and status = 'HELD' limit ${scannedMax + 1}`;
-  const [storedRows, heldRows, gameRows, roundRows] = await Promise.all([
+  const [storedRows, heldRows, gameRows] = await Promise.all([
     externalIds === null ? none : tx`
       select external_id, ${tx(columns)} from transactions.transactions
       where partner_id = ${partnerId} and external_id = any(array(select jsonb_array_elements_text(${externalIds}::text::jsonb)))`,
     loadHeld(tx, partnerId, heldFor, heldScan, scannedMax),
     gameCodes === null ? none : tx`
       select code from transactions.games where partner_id = ${partnerId} and code = any(array(select jsonb_array_elements_text(${gameCodes}::text::jsonb)))`,
-    roundIds === null || !rounds ? none : tx`
-      select round_id from transactions.rounds
-      where partner_id = ${partnerId} and round_id = any(array(select jsonb_array_elements_text(${roundIds}::text::jsonb)))`,
   ]);
   const byId = new Map<string, StoredTransaction>();
   for (const row of storedRows) byId.set(row.external_id as string, rowToStored(row));
@@ -187,7 +173,6 @@ export async function loadChunkState(
     view: { get, heldRollbacksFor: (id) => held.get(id) ?? [] },
     presumedAbsent,
     games: new Set(gameRows.map((row) => row.code as string)),
-    knownRounds: new Set(roundRows.map((row) => row.round_id as string)),
     // Stored rows and games come back in no set order; held rows in arrival order, which the decision follows.
     key: () => JSON.stringify([storedRows.map((row) => JSON.stringify(row)).sort(), heldRows, gameRows.map((row) => row.code as string).sort()]),
   };

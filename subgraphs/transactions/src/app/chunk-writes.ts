@@ -40,19 +40,18 @@ export interface WriteContext {
 }
 
 /**
- * Writes a decision in the order it requires (removals, status changes, then the new rows, rounds and
+ * Writes a decision in the order it requires (removals, status changes, then the new rows and
  * quarantine records). `whileStoring` runs once the bulk of the data is on its way to the server, so
- * the caller's CPU work overlaps the database's. Plain inserts are safe for rounds and transactions:
- * the partner's advisory lock, held by the caller, keeps every other writer of these rows out.
+ * the caller's CPU work overlaps the database's. Plain inserts are safe for transactions: the
+ * partner's advisory lock, held by the caller, keeps every other writer of these rows out.
  * `copyText` is the COPY text of `decision.inserts` when the caller built it ahead of the lock.
  */
 export async function writeChunk(
   tx: TransactionSql,
   decision: BatchDecision,
-  newRounds: readonly string[],
   context: WriteContext,
   whileStoring: () => void,
-  copyText?: CopyText,
+  copyText: CopyText | null,
 ): Promise<void> {
   const { partnerId, source, receivedAt } = context;
   if (decision.removals.length > 0) {
@@ -72,9 +71,6 @@ export async function writeChunk(
     promise.catch(() => undefined);
     pending.push(promise);
   };
-  if (newRounds.length > 0) {
-    track(tx`insert into transactions.rounds (partner_id, round_id) select ${partnerId}, jsonb_array_elements_text(${jsonList(newRounds)}::text::jsonb)`.execute());
-  }
   if (decision.quarantines.length > 0) {
     const q = JSON.stringify(decision.quarantines.map((entry) => [entry.externalId ?? null, entry.reason, entry.detail, entry.raw, entry.line ?? null]));
     track(tx`

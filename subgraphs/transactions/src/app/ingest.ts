@@ -1,15 +1,6 @@
 import { type BucketDelta, type Clock, type QuarantineReason, topics } from '@clearhouse/kernel';
 import { appendEvents, postgresExecutor, type Sql, type TransactionSql } from '@clearhouse/kernel/db/index';
-import {
-  appliedRoundIds,
-  type BatchDecision,
-  type BucketPlan,
-  type Candidate,
-  candidatesPerBatchMax,
-  decideBatch,
-  planBuckets,
-  withRounds,
-} from '../domain/index.ts';
+import { aggregateBuckets, type BatchDecision, type Candidate, candidatesPerBatchMax, decideBatch } from '../domain/index.ts';
 import { type ChunkLookups, chunkLookups, type ChunkState, type LoadMode, loadChunkState } from './chunk-state.ts';
 import { type TransactionsInsert, transactionsInsertDefault, usesCopy, writeChunk } from './chunk-writes.ts';
 import { type CopyText, copyTextOf } from './copy-transactions.ts';
@@ -163,7 +154,7 @@ export function prepareBatch(candidates: readonly Candidate[]): PreparedBatch {
 
 /**
  * A chunk decided before the partner's lock is taken, on the state read then: the decision, its bucket
- * sums (rounds aside) and its COPY text. Under the lock the chunk's state is read again, as it would be
+ * deltas and its COPY text. Under the lock the chunk's state is read again, as it would be
  * anyway; the plan is kept only if that state is the one it was made on (`ChunkState.key`), otherwise
  * the chunk is decided again there. Other chunks of the partner may commit in between (the lock is not
  * held), so the state read under the lock is the only one a commit ever rests on.
@@ -174,7 +165,7 @@ interface ChunkPlan {
   mode: LoadMode;
   key: string;
   decision: BatchDecision;
-  buckets: BucketPlan;
+  deltas: BucketDelta[];
   copyText: CopyText | null;
 }
 
@@ -201,10 +192,10 @@ export function planBatch(deps: IngestDeps, partnerId: string, batch: PreparedBa
 }
 
 async function planChunk(deps: IngestDeps, partnerId: string, chunk: PreparedChunk, source: string, asked: LoadMode): Promise<ChunkPlan> {
-  const { state, decision, mode } = await decideChunk(deps, deps.sql, partnerId, chunk, asked, false);
+  const { state, decision, mode } = await decideChunk(deps, deps.sql, partnerId, chunk, asked);
   const context = { partnerId, source };
   const copyText = usesCopy(decision.inserts.length, deps.transactionsInsert ?? transactionsInsertDefault) ? copyTextOf(decision.inserts, context) : null;
-  return { asked, mode, key: state.key(), decision, buckets: planBuckets(decision.effects), copyText };
+  return { asked, mode, key: state.key(), decision, deltas: aggregateBuckets(decision.effects), copyText };
 }
 
 /**
@@ -218,10 +209,9 @@ async function decideChunk(
   partnerId: string,
   { candidates, lookups }: PreparedChunk,
   mode: LoadMode,
-  rounds: boolean,
   loaded?: ChunkState,
 ): Promise<{ state: ChunkState; decision: BatchDecision; mode: LoadMode }> {
-  const load = (loadMode: LoadMode) => loadChunkState(reader, partnerId, lookups, loadMode, { scannedMax: deps.heldScannedMax, rounds });
+  const load = (loadMode: LoadMode) => loadChunkState(reader, partnerId, lookups, loadMode, { scannedMax: deps.heldScannedMax });
   const decideOn = (state: ChunkState) =>
     decideBatch(candidates, state.view, { nowMs: deps.clock.nowMs(), retentionDays: deps.retentionDays, gameExists: (code: string) => state.games.has(code) });
   const state = loaded ?? (await load(mode));
@@ -268,6 +258,11 @@ export async function ingestWithHooks(
   return total;
 }
 
+/** A decision made under the lock: its deltas are summed while its rows are stored, its COPY text built there. */
+function unplanned({ decision }: { decision: BatchDecision }): { decision: BatchDecision; deltas: null; copyText: null } {
+  return { decision, deltas: null, copyText: null };
+}
+
 async function ingestChunk(
   deps: IngestDeps,
   partnerId: string,
@@ -279,32 +274,34 @@ async function ingestChunk(
 ): Promise<IngestOutcome | null> {
   return deps.sql.begin(async (tx) => {
     const locked = tx`select pg_advisory_xact_lock(hashtextextended(${partnerId}, 0))`.execute();
-    let decided: { state: ChunkState; decision: BatchDecision; buckets?: BucketPlan; copyText?: CopyText | null };
+    let decided: { decision: BatchDecision; deltas: BucketDelta[] | null; copyText: CopyText | null };
     if (hooks.claim) {
       await locked;
       if (!(await hooks.claim(tx))) return null;
-      decided = await decideChunk(deps, tx, partnerId, chunk, mode, true);
+      decided = unplanned(await decideChunk(deps, tx, partnerId, chunk, mode));
     } else if (plan !== null) {
       // The plan's state is read again right behind the lock: the plan stands if nothing it rests on changed.
       const [, state] = await Promise.all([locked, loadChunkState(tx, partnerId, chunk.lookups, plan.mode, { scannedMax: deps.heldScannedMax })]);
-      decided = state.key() === plan.key ? { state, ...plan } : await decideChunk(deps, tx, partnerId, chunk, plan.mode, true, state);
+      decided =
+        state.key() === plan.key
+          ? { decision: plan.decision, deltas: plan.deltas, copyText: plan.copyText }
+          : unplanned(await decideChunk(deps, tx, partnerId, chunk, plan.mode, state));
     } else {
       // The lookups go out right behind the lock, and the server runs them as soon as it grants it:
       // no round trip through this process (busy parsing the next batch, maybe) while the lock is held.
-      [, decided] = await Promise.all([locked, decideChunk(deps, tx, partnerId, chunk, mode, true)]);
+      const [, made] = await Promise.all([locked, decideChunk(deps, tx, partnerId, chunk, mode)]);
+      decided = unplanned(made);
     }
     // Taken once the lock is held, so that the partner's chunks are received in the order they commit
     // (held rollbacks are released in that order).
     const receivedAt = new Date();
-    const { state, decision } = decided;
-    const { knownRounds } = state;
-    const newRounds = appliedRoundIds(decision.effects).filter((roundId) => !knownRounds.has(roundId));
+    const { decision } = decided;
     let deltas: BucketDelta[] = [];
     const context = { partnerId, source, receivedAt, insert: deps.transactionsInsert ?? transactionsInsertDefault };
-    // The bucket sums are computed while the database stores the chunk's rows.
-    await writeChunk(tx, decision, newRounds, context, () => {
-      deltas = withRounds(decided.buckets ?? planBuckets(decision.effects), newRounds);
-    }, decided.copyText ?? undefined);
+    // Unplanned, the bucket sums are computed while the database stores the chunk's rows.
+    await writeChunk(tx, decision, context, () => {
+      deltas = decided.deltas ?? aggregateBuckets(decision.effects);
+    }, decided.copyText);
     const outcome = outcomeOf(decision);
     // `accepted` counts the records stored now (DESIGN.md 6, ingestStats): a held rollback that a later
     // original fails leaves the store and is counted as quarantined instead.

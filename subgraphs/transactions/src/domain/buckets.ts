@@ -65,41 +65,22 @@ interface BucketSums {
   startMs: number;
   sums: Record<Measure, MeasureSum>;
   transactions: number;
-}
-
-/** Distinct round ids of the transactions a batch applies, in order: ask the store which are new. */
-export function appliedRoundIds(effects: readonly Effect[]): string[] {
-  return [...new Set(effects.filter((effect) => effect.sign === 1).map((effect) => effect.target.roundId))];
+  roundIds: string[];
 }
 
 /**
  * DESIGN.md 5.2: the net change of each 15-minute bucket (partner, gameCode, currency, UTC interval of
  * occurredAt) that a batch's effects touch. A rollback's effect targets the cancelled transaction, so it
- * subtracts from that transaction's bucket. Each round of `newRoundIds` (rounds the store had not seen)
- * counts once, in the bucket of its first applied transaction. A bucket whose changes net to zero is
- * still reported: it exists now, whatever the batching (a bet and its rollback in one batch or two).
+ * subtracts from that transaction's bucket. Each round the batch applies a transaction of is named once,
+ * in `roundIds` of the bucket of its first applied transaction: the settlements consumer counts those
+ * the partner had not seen (BucketDelta). A bucket whose changes net to zero is still reported: it
+ * exists now, whatever the batching (a bet and its rollback in one batch or two). Sorted by bucket
+ * start, game and currency. It depends on the effects alone, so it is computed ahead of the partner's lock.
  */
-export function aggregateBuckets(effects: readonly Effect[], newRoundIds: Iterable<string>): BucketDelta[] {
-  return withRounds(planBuckets(effects), newRoundIds);
-}
-
-/**
- * The bucket changes of a batch before the store has said which of its rounds are new: the sums, and
- * for each round applied, the bucket its first applied transaction falls in. The sums depend on the
- * effects only, so they are computed before the partner's lock is taken; `withRounds` then counts the
- * new rounds, under the lock, in time linear in the rounds.
- */
-export interface BucketPlan {
-  /** Sorted as the deltas are reported, every `rounds` still 0. */
-  deltas: readonly BucketDelta[];
-  /** Round id → index in `deltas` of the bucket of the round's first applied transaction. */
-  firstBucketOfRound: ReadonlyMap<string, number>;
-}
-
-export function planBuckets(effects: readonly Effect[]): BucketPlan {
+export function aggregateBuckets(effects: readonly Effect[]): BucketDelta[] {
   const buckets = new Map<string, Map<string, Map<number, BucketSums>>>();
   const all: BucketSums[] = [];
-  const firstOfRound = new Map<string, BucketSums>();
+  const roundsNamed = new Set<string>();
   const startOf = bucketStarts();
   for (const { sign, target } of effects) {
     assert(target.kind !== 'ROLLBACK', 'an effect targets the transaction that counts, never a rollback');
@@ -107,23 +88,13 @@ export function planBuckets(effects: readonly Effect[]): BucketPlan {
     const measure = measureOf(target);
     addToSum(bucket.sums[measure], target.amount, sign);
     bucket.transactions += sign;
-    if (sign === 1 && !firstOfRound.has(target.roundId)) firstOfRound.set(target.roundId, bucket);
+    if (sign === 1 && !roundsNamed.has(target.roundId)) {
+      roundsNamed.add(target.roundId);
+      bucket.roundIds.push(target.roundId);
+    }
   }
   all.sort((a, b) => a.startMs - b.startMs || compare(a.gameCode, b.gameCode) || compare(a.currency, b.currency));
-  const indexOf = new Map(all.map((bucket, index) => [bucket, index]));
-  const firstBucketOfRound = new Map<string, number>();
-  for (const [roundId, bucket] of firstOfRound) firstBucketOfRound.set(roundId, indexOf.get(bucket)!);
-  return { deltas: all.map(toDelta), firstBucketOfRound };
-}
-
-/** The deltas of `plan` with each of `newRoundIds` counted once, in its bucket; a round the batch did not apply counts nowhere. */
-export function withRounds(plan: BucketPlan, newRoundIds: Iterable<string>): BucketDelta[] {
-  const rounds = new Array<number>(plan.deltas.length).fill(0);
-  for (const roundId of new Set(newRoundIds)) {
-    const index = plan.firstBucketOfRound.get(roundId);
-    if (index !== undefined) rounds[index]! += 1;
-  }
-  return plan.deltas.map((delta, index) => ({ ...delta, rounds: rounds[index]! }));
+  return all.map(toDelta);
 }
 
 /** Canonical instants ('2026-11-20T21:15:03.120Z') of one minute share their bucket: this prefix names the minute. */
@@ -166,7 +137,7 @@ function bucketOf(buckets: Map<string, Map<string, Map<number, BucketSums>>>, al
   let bucket = byStart.get(startMs);
   if (bucket === undefined) {
     const sums = Object.fromEntries(measures.map((measure) => [measure, emptySum()])) as Record<Measure, MeasureSum>;
-    bucket = { gameCode: tx.gameCode, currency: tx.currency, startMs, sums, transactions: 0 };
+    bucket = { gameCode: tx.gameCode, currency: tx.currency, startMs, sums, transactions: 0, roundIds: [] };
     byStart.set(startMs, bucket);
     all.push(bucket);
   }
@@ -204,6 +175,7 @@ function toDelta(bucket: BucketSums): BucketDelta {
     jackpotWin: decimalToString(sums.jackpotWin),
     transactions: bucket.transactions,
     rounds: 0,
+    roundIds: bucket.roundIds,
   };
 }
 

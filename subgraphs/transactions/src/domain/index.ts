@@ -9,5 +9,5 @@ export { futureToleranceMs, retentionDaysDefault, type ValidationContext } from 
 export { batchLookups, sameContent, storedStatuses, type BatchLookups, type HeldRollback, type StoredStatus, type StoredTransaction, type StoredView } from './stored.ts';
 export type { NewRow, StatusChange } from './batch-state.ts';
 export { candidatesPerBatchMax, decideBatch, type BatchCounts, type BatchDecision, type Effect, type Quarantine } from './decide.ts';
-export { aggregateBuckets, appliedRoundIds, planBuckets, withRounds, type BucketPlan } from './buckets.ts';
+export { aggregateBuckets } from './buckets.ts';
 export { ingestInMemory, MemoryStore, PartnerMemory, type IngestStats } from './memory-store.ts';

@@ -1,6 +1,6 @@
 import { quarantineReasons, type IngestBatchEvent, type QuarantineReason } from '@clearhouse/kernel';
 import type { NewRow } from './batch-state.ts';
-import { aggregateBuckets, appliedRoundIds } from './buckets.ts';
+import { aggregateBuckets } from './buckets.ts';
 import type { Candidate } from './candidate.ts';
 import type { ValidationContext } from './checks.ts';
 import { decideBatch, type BatchDecision, type Quarantine } from './decide.ts';
@@ -37,7 +37,6 @@ export class PartnerMemory implements StoredView {
   private readonly rows = new Map<string, NewRow>();
   /** Held rollback ids by the original they wait for; a Set keeps arrival order. */
   private readonly heldByOriginal = new Map<string, Set<string>>();
-  private readonly seenRounds = new Set<string>();
   private readonly quarantineLog: Quarantine[] = [];
   private duplicates = 0;
 
@@ -49,11 +48,6 @@ export class PartnerMemory implements StoredView {
     return [...(this.heldByOriginal.get(originalExternalId) ?? [])].map((id) => this.rows.get(id)).filter(isHeld);
   }
 
-  /** The round ids among `roundIds` that no applied transaction of this partner has carried yet. */
-  unseenRounds(roundIds: readonly string[]): Set<string> {
-    return new Set(roundIds.filter((roundId) => !this.seenRounds.has(roundId)));
-  }
-
   apply(decision: BatchDecision): void {
     for (const externalId of decision.removals) this.delete(externalId);
     for (const { externalId, status } of decision.statusChanges) {
@@ -63,7 +57,6 @@ export class PartnerMemory implements StoredView {
       this.put({ ...row, status });
     }
     for (const row of decision.inserts) this.put(row);
-    for (const roundId of appliedRoundIds(decision.effects)) this.seenRounds.add(roundId);
     this.quarantineLog.push(...decision.quarantines);
     this.duplicates += decision.counts.duplicates;
   }
@@ -119,7 +112,7 @@ export function ingestInMemory(
 ): { decision: BatchDecision; event: IngestBatchEvent | null } {
   const partition = store.partner(partnerId);
   const decision = decideBatch(candidates, partition, ctx);
-  const deltas = aggregateBuckets(decision.effects, partition.unseenRounds(appliedRoundIds(decision.effects)));
+  const deltas = aggregateBuckets(decision.effects);
   partition.apply(decision);
   return { decision, event: deltas.length === 0 ? null : { partnerId, receivedAt, deltas } };
 }

@@ -1,11 +1,14 @@
-import { Decimal, decimalToString, type BucketDelta } from '@clearhouse/kernel';
+import { claimUnseen, countRounds, Decimal, decimalToString, type BucketDelta } from '@clearhouse/kernel';
 
 const amountFields = ['cashStake', 'bonusStake', 'cashWin', 'bonusWin', 'jackpotContribution', 'jackpotWin'] as const;
 
-/** Sums deltas per bucket (what the settlements consumer would hold), in a stable order. */
+/**
+ * Sums one partner's deltas, in the order their batches committed, per bucket: what the settlements
+ * consumer would hold, each round named in `roundIds` counted once (countRounds), in a stable order.
+ */
 export function sumDeltas(deltas: readonly BucketDelta[]): BucketDelta[] {
   const totals = new Map<string, BucketDelta>();
-  for (const delta of deltas) {
+  for (const delta of countRounds(deltas, claimUnseen(new Set()))) {
     const key = `${delta.bucketStart}|${delta.gameCode}|${delta.currency}`;
     const total = totals.get(key);
     if (total === undefined) {
