@@ -74,7 +74,7 @@ describe('Migration0005Rounds', () => {
       expect(await migrate(url, { to: 'Migration0004Fx' })).not.toContain('Migration0005Rounds');
       const partnerId = randomUUID();
       await sql`insert into transactions.rounds (partner_id, round_id) values (${partnerId}, 'SEEN-1'), (${partnerId}, 'SEEN-2')`;
-      expect(await migrate(url)).toEqual(['Migration0005Rounds']);
+      expect(await migrate(url, { to: 'Migration0005Rounds' })).toEqual(['Migration0005Rounds']);
       const moved = await sql`select round_id from settlements.rounds where partner_id = ${partnerId} order by round_id`;
       expect(moved.map((row) => row.round_id)).toEqual(['SEEN-1', 'SEEN-2']);
       const [left] = await sql`select to_regclass('transactions.rounds') as name`;

@@ -2,6 +2,7 @@ import { createAuditStore } from '@clearhouse/kernel/audit/index';
 import { buildFederatedSchema, startGraphQLServer, type Authenticate, type HttpRoute, type RunningServer } from '@clearhouse/kernel/graphql/index';
 import { connect, startConsumer } from '@clearhouse/kernel/db/index';
 import { type Clock, topics } from '@clearhouse/kernel';
+import { pruneWebhookIds, webhookIdRetentionMsDefault } from './app/webhook-ingest.ts';
 import type { IngestDeps } from './app/ingest.ts';
 import type { IngestHttpOptions } from './infra/http/context.ts';
 import { ingestRoutes } from './infra/http/ingest-routes.ts';
@@ -30,8 +31,13 @@ export interface StartOptions {
   ingest?: false | IngestHttpOptions;
   /** The REST poller of DESIGN.md 3.4, on unless `false`; settings override its bounds and delays. */
   poller?: false | Partial<PollerSettings>;
+  /** Webhook-ids older than this are forgotten (default `webhookIdRetentionMsDefault`, 30 days), checked hourly. */
+  webhookIdRetentionMs?: number;
   log?: (entry: Record<string, unknown>) => void;
 }
+
+/** How often the webhook-ids past their retention are deleted. */
+const webhookIdPruneIntervalMs = 3_600_000;
 
 export async function buildSchema() {
   return buildFederatedSchema({
@@ -67,6 +73,12 @@ export async function start(options: StartOptions): Promise<RunningTransactions>
     log: options.log,
   });
   if (options.poller !== false) poller = await startPoller(deps, options.poller ?? {}, log);
+  const retentionMs = options.webhookIdRetentionMs ?? webhookIdRetentionMsDefault;
+  const prune = () =>
+    pruneWebhookIds(sql, retentionMs).catch((error: unknown) => log({ level: 'error', msg: 'webhook-id pruning failed', error: String(error) }));
+  let pruning = prune();
+  const pruneTimer = setInterval(() => void (pruning = pruning.then(prune)), webhookIdPruneIntervalMs);
+  pruneTimer.unref();
   const ingest = options.ingest === false ? [] : ingestRoutes({ log, authenticate: options.authenticate, ...options.ingest })(deps);
   const routes = [...(options.routes?.(deps) ?? []), ...ingest];
   const running = await startGraphQLServer<TransactionsContext>({
@@ -86,7 +98,9 @@ export async function start(options: StartOptions): Promise<RunningTransactions>
     drainPartnerEvents: () => consumer.drain(),
     poller,
     stop: async () => {
+      clearInterval(pruneTimer);
       await running.stop();
+      await pruning;
       await poller?.stop();
       await consumer.stop();
       await sql.end();

@@ -1,5 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPartner, footprint, post, quarantineOf, startTestServer, type TestServer, webhookHeaders } from './support/ingest-server.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { systemClock } from '@clearhouse/kernel';
+import { gatewayAuthenticator } from '@clearhouse/kernel/graphql/index';
+import { pruneWebhookIds, webhookIdRetentionMsDefault } from '../src/app/webhook-ingest.ts';
+import { start } from '../src/server.ts';
+import { createPartner, footprint, gatewaySecret, post, quarantineOf, startTestServer, type TestServer, webhookHeaders } from './support/ingest-server.ts';
 
 const secret = 'whsec_' + Buffer.from('nova-webhook-secret').toString('base64');
 const oldSecret = 'nova-previous-secret';
@@ -104,6 +108,43 @@ describe('POST /ingest/{code}/webhook (json-webhook)', () => {
     const answer = await post(server.url(path), body, webhookHeaders(body, secret));
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ status: 'QUARANTINED', reason: 'UNKNOWN_GAME' });
+  });
+
+  it('forgets webhook-ids past their retention, keeps recent ones, and never counts a transaction twice', async () => {
+    const sent: Record<string, string> = {};
+    for (const id of ['msg-aged-1', 'msg-recent-1']) {
+      sent[id] = webhookBody({ transaction_uuid: `tx-of-${id}` });
+      expect((await post(server.url(path), sent[id]!, webhookHeaders(sent[id]!, secret, { id }))).status).toBe(200);
+    }
+    await server.sql`update transactions.webhook_ids set received_at = now() - interval '31 days' where partner_id = ${partnerId} and webhook_id = 'msg-aged-1'`;
+    expect(await pruneWebhookIds(server.sql, webhookIdRetentionMsDefault)).toBe(1);
+    const kept = await server.sql`select webhook_id from transactions.webhook_ids where partner_id = ${partnerId} and webhook_id in ('msg-aged-1', 'msg-recent-1')`;
+    expect(kept.map((row) => row.webhook_id)).toEqual(['msg-recent-1']);
+    const before = await footprint(server.sql, partnerId);
+    const recent = await post(server.url(path), sent['msg-recent-1']!, webhookHeaders(sent['msg-recent-1']!, secret, { id: 'msg-recent-1' }));
+    expect(recent.json).toEqual({ status: 'ALREADY_RECEIVED', webhookId: 'msg-recent-1' });
+    // A retry of a forgotten id is taken as new, and its transaction, already stored, as a duplicate.
+    const aged = await post(server.url(path), sent['msg-aged-1']!, webhookHeaders(sent['msg-aged-1']!, secret, { id: 'msg-aged-1' }));
+    expect(aged.json).toEqual({ status: 'DUPLICATE' });
+    const after = await footprint(server.sql, partnerId);
+    expect([after.stored, after.events, Number(after.stats.accepted)]).toEqual([before.stored, before.events, Number(before.stats.accepted)]);
+    expect(after.webhook_ids).toBe(before.webhook_ids + 1);
+    expect(await pruneWebhookIds(server.sql, webhookIdRetentionMsDefault)).toBe(0);
+  });
+
+  it('prunes the webhook-ids past the configured retention when the service starts', async () => {
+    const body = webhookBody();
+    expect((await post(server.url(path), body, webhookHeaders(body, secret, { id: 'msg-started-1' }))).status).toBe(200);
+    await server.sql`update transactions.webhook_ids set received_at = now() - interval '2 hours' where partner_id = ${partnerId} and webhook_id = 'msg-started-1'`;
+    const other = await start({ databaseUrl: server.databaseUrl, port: 0, host: '127.0.0.1', authenticate: gatewayAuthenticator(gatewaySecret), clock: systemClock, ingest: false, poller: false, webhookIdRetentionMs: 3_600_000 });
+    try {
+      await vi.waitFor(async () => {
+        const [row] = await server.sql`select count(*)::int as count from transactions.webhook_ids where partner_id = ${partnerId} and webhook_id = 'msg-started-1'`;
+        expect(row!.count).toBe(0);
+      });
+    } finally {
+      await other.stop();
+    }
   });
 
   describe('rejected input keeps nothing', () => {

@@ -1,3 +1,4 @@
+import type { Sql } from '@clearhouse/kernel/db/index';
 import type { Candidate } from '../domain/index.ts';
 import { ingestWithHooks, type IngestDeps, type IngestOutcome } from './ingest.ts';
 
@@ -24,4 +25,28 @@ export async function ingestWebhook(deps: IngestDeps, partnerId: string, webhook
     },
   });
   return outcome === null ? { repeated: true } : { repeated: false, outcome };
+}
+
+/**
+ * How long a webhook-id is remembered (default 30 days). A delivery is refused unless its timestamp is
+ * within 300 s of now, but a provider's retries re-sign the same webhook-id with a fresh timestamp, for
+ * days (Standard Webhooks senders retry for up to about five). Past this age an id is forgotten. The
+ * record itself stays idempotent by its transaction id whatever the age, so forgetting an id can never
+ * count a transaction twice; a forgotten id of an unparseable body would be quarantined again.
+ */
+export const webhookIdRetentionMsDefault = 30 * 86_400_000;
+/** Ids deleted per statement: a large backlog is pruned in short transactions. */
+const webhookIdsPrunedPerStatement = 10_000;
+
+/** Forgets the webhook-ids received longer than `retentionMs` ago (the database's clock); the count removed. */
+export async function pruneWebhookIds(sql: Sql, retentionMs: number): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const rows = await sql`
+      delete from transactions.webhook_ids where ctid = any(array(
+        select ctid from transactions.webhook_ids where received_at < now() - ${retentionMs} * interval '1 millisecond'
+        limit ${webhookIdsPrunedPerStatement}))`;
+    removed += rows.count;
+    if (rows.count < webhookIdsPrunedPerStatement) return removed;
+  }
 }
