@@ -1,7 +1,7 @@
 import type { TransactionSql } from '@clearhouse/kernel/db/index';
 import type { BatchDecision, NewRow } from '../domain/index.ts';
 import { jsonList } from './chunk-state.ts';
-import { copyTextOf, copyTransactions, type CopyText } from './copy-transactions.ts';
+import { type CopyData, copyDataOf, copyTransactions } from './copy-transactions.ts';
 
 /**
  * How one ingest chunk's decision is written, inside the caller's transaction and under the partner's
@@ -44,14 +44,14 @@ export interface WriteContext {
  * quarantine records). `whileStoring` runs once the bulk of the data is on its way to the server, so
  * the caller's CPU work overlaps the database's. Plain inserts are safe for transactions: the
  * partner's advisory lock, held by the caller, keeps every other writer of these rows out.
- * `copyText` is the COPY text of `decision.inserts` when the caller built it ahead of the lock.
+ * `copyData` is the COPY data of `decision.inserts` when the caller built it ahead of the lock.
  */
 export async function writeChunk(
   tx: TransactionSql,
   decision: BatchDecision,
   context: WriteContext,
   whileStoring: () => void,
-  copyText: CopyText | null,
+  copyData: CopyData | null,
 ): Promise<void> {
   const { partnerId, source, receivedAt } = context;
   if (decision.removals.length > 0) {
@@ -80,7 +80,7 @@ export async function writeChunk(
   }
   if (decision.inserts.length > 0) {
     if (usesCopy(decision.inserts.length, context.insert)) {
-      track((await copyTransactions(tx, copyText ?? copyTextOf(decision.inserts, context), receivedAt)).stored);
+      track((await copyTransactions(tx, copyData ?? copyDataOf(decision.inserts, context), receivedAt)).stored);
     } else {
       track(insertTransactions(tx, decision.inserts, context));
     }

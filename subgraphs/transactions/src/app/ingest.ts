@@ -3,7 +3,7 @@ import { appendEvents, postgresExecutor, type Sql, type TransactionSql } from '@
 import { aggregateBuckets, type BatchDecision, type Candidate, candidatesPerBatchMax, decideBatch } from '../domain/index.ts';
 import { type ChunkLookups, chunkLookups, type ChunkState, type LoadMode, loadChunkState } from './chunk-state.ts';
 import { type TransactionsInsert, transactionsInsertDefault, usesCopy, writeChunk } from './chunk-writes.ts';
-import { type CopyText, copyTextOf } from './copy-transactions.ts';
+import { type CopyData, copyDataOf } from './copy-transactions.ts';
 import { storableCandidate } from './storable.ts';
 
 export interface IngestDeps {
@@ -35,7 +35,7 @@ export const presumeNewRecordsMin = 1_000;
 
 /**
  * Chunks of at least this many records are decided before the partner's lock is taken (ChunkPlan):
- * measured on 10,000-record chunks, deciding one and building its COPY text took 15 to 25 ms that every
+ * measured on 10,000-record chunks, deciding one and building its COPY data took 15 to 25 ms that every
  * other chunk of the partner waited through. Below it the reads twice over cost more than they save.
  */
 export const planAheadRecordsMin = 1_000;
@@ -154,7 +154,7 @@ export function prepareBatch(candidates: readonly Candidate[]): PreparedBatch {
 
 /**
  * A chunk decided before the partner's lock is taken, on the state read then: the decision, its bucket
- * deltas and its COPY text. Under the lock the chunk's state is read again, as it would be
+ * deltas and its COPY data. Under the lock the chunk's state is read again, as it would be
  * anyway; the plan is kept only if that state is the one it was made on (`ChunkState.key`), otherwise
  * the chunk is decided again there. Other chunks of the partner may commit in between (the lock is not
  * held), so the state read under the lock is the only one a commit ever rests on.
@@ -166,7 +166,7 @@ interface ChunkPlan {
   key: string;
   decision: BatchDecision;
   deltas: BucketDelta[];
-  copyText: CopyText | null;
+  copyData: CopyData | null;
 }
 
 function plansAhead(deps: IngestDeps, chunk: readonly Candidate[]): boolean {
@@ -194,8 +194,8 @@ export function planBatch(deps: IngestDeps, partnerId: string, batch: PreparedBa
 async function planChunk(deps: IngestDeps, partnerId: string, chunk: PreparedChunk, source: string, asked: LoadMode): Promise<ChunkPlan> {
   const { state, decision, mode } = await decideChunk(deps, deps.sql, partnerId, chunk, asked);
   const context = { partnerId, source };
-  const copyText = usesCopy(decision.inserts.length, deps.transactionsInsert ?? transactionsInsertDefault) ? copyTextOf(decision.inserts, context) : null;
-  return { asked, mode, key: state.key(), decision, deltas: aggregateBuckets(decision.effects), copyText };
+  const copyData = usesCopy(decision.inserts.length, deps.transactionsInsert ?? transactionsInsertDefault) ? copyDataOf(decision.inserts, context) : null;
+  return { asked, mode, key: state.key(), decision, deltas: aggregateBuckets(decision.effects), copyData };
 }
 
 /**
@@ -258,9 +258,9 @@ export async function ingestWithHooks(
   return total;
 }
 
-/** A decision made under the lock: its deltas are summed while its rows are stored, its COPY text built there. */
-function unplanned({ decision }: { decision: BatchDecision }): { decision: BatchDecision; deltas: null; copyText: null } {
-  return { decision, deltas: null, copyText: null };
+/** A decision made under the lock: its deltas are summed while its rows are stored, its COPY data built there. */
+function unplanned({ decision }: { decision: BatchDecision }): { decision: BatchDecision; deltas: null; copyData: null } {
+  return { decision, deltas: null, copyData: null };
 }
 
 async function ingestChunk(
@@ -274,7 +274,7 @@ async function ingestChunk(
 ): Promise<IngestOutcome | null> {
   return deps.sql.begin(async (tx) => {
     const locked = tx`select pg_advisory_xact_lock(hashtextextended(${partnerId}, 0))`.execute();
-    let decided: { decision: BatchDecision; deltas: BucketDelta[] | null; copyText: CopyText | null };
+    let decided: { decision: BatchDecision; deltas: BucketDelta[] | null; copyData: CopyData | null };
     if (hooks.claim) {
       await locked;
       if (!(await hooks.claim(tx))) return null;
@@ -284,7 +284,7 @@ async function ingestChunk(
       const [, state] = await Promise.all([locked, loadChunkState(tx, partnerId, chunk.lookups, plan.mode, { scannedMax: deps.heldScannedMax })]);
       decided =
         state.key() === plan.key
-          ? { decision: plan.decision, deltas: plan.deltas, copyText: plan.copyText }
+          ? { decision: plan.decision, deltas: plan.deltas, copyData: plan.copyData }
           : unplanned(await decideChunk(deps, tx, partnerId, chunk, plan.mode, state));
     } else {
       // The lookups go out right behind the lock, and the server runs them as soon as it grants it:
@@ -301,7 +301,7 @@ async function ingestChunk(
     // Unplanned, the bucket sums are computed while the database stores the chunk's rows.
     await writeChunk(tx, decision, context, () => {
       deltas = decided.deltas ?? aggregateBuckets(decision.effects);
-    }, decided.copyText);
+    }, decided.copyData);
     const outcome = outcomeOf(decision);
     // `accepted` counts the records stored now (DESIGN.md 6, ingestStats): a held rollback that a later
     // original fails leaves the store and is counted as quarantined instead.

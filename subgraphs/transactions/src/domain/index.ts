@@ -10,4 +10,5 @@ export { batchLookups, sameContent, storedStatuses, type BatchLookups, type Held
 export type { NewRow, StatusChange } from './batch-state.ts';
 export { candidatesPerBatchMax, decideBatch, type BatchCounts, type BatchDecision, type Effect, type Quarantine } from './decide.ts';
 export { aggregateBuckets } from './buckets.ts';
+export { canonicalInstantMs } from './instants.ts';
 export { ingestInMemory, MemoryStore, PartnerMemory, type IngestStats } from './memory-store.ts';
