@@ -117,7 +117,20 @@ describe('the REST poller (rest-poll)', () => {
     expect((await state()).cursor).toBe(null);
     expect(await pollNow()).toMatchObject({ ok: true, outcome: { accepted: 2, quarantined: 1, malformed: 1 } });
     const [quarantined] = await quarantineOf(server.sql, partnerId);
-    expect(quarantined).toMatchObject({ reason: 'MALFORMED', raw: '{"txnId":"g2","amount":5}', external_id: 'g2' });
+    expect(quarantined).toMatchObject({ reason: 'MALFORMED', raw: '{"txnId":"g2","amount":5}', external_id: 'g2', line: 2 });
+  });
+
+  it("releases a page's held rollbacks of one original in the order the page lists them, not by id", async () => {
+    // Page 1 (3 items): two rollbacks of x1, the later id first, and a bet; page 2: x1 itself.
+    const cancel = { txnType: 'CANCEL', originalTxnId: 'x1' };
+    await pollPartner([item('rb-9', cancel), item('rb-1', cancel), item('x2'), item('x1')]);
+    expect(await pollNow()).toMatchObject({ ok: true, outcome: { accepted: 4, quarantined: 1 } });
+    const rows = await server.sql`select external_id, status, line from transactions.transactions where partner_id = ${partnerId} order by external_id`;
+    // Each item's line is its place in its page.
+    expect(rows.map((row) => [row.external_id, row.status, row.line])).toEqual([['rb-9', 'APPLIED', 1], ['x1', 'CANCELLED', 1], ['x2', 'APPLIED', 3]]);
+    // Released by a later page, the quarantined rollback carries no line: one would point into that page.
+    const quarantined = await quarantineOf(server.sql, partnerId);
+    expect(quarantined.map((row) => [row.external_id, row.reason, row.line])).toEqual([['rb-1', 'ALREADY_ROLLED_BACK', null]]);
   });
 
   it('saves the cursor only with its stored page: a page that fails to store leaves the cursor where it was', async () => {

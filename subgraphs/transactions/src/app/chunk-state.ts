@@ -106,7 +106,7 @@ export const heldScannedMax = 10_000;
  * Held rollbacks waiting for one of the chunk's ids, in arrival order: by chunk (received_at), then by
  * line within the chunk (two rollbacks of one original held in the same batch are released in the order
  * they were sent, as the in-memory reference does; found by ingest-presume.pg.test.ts). Records without
- * a line number (webhooks, one per chunk; poll pages) fall back to their ids.
+ * a line number (webhooks, one per chunk) fall back to their ids; a poll page's items are numbered by place.
  */
 async function loadHeld(tx: Sql | TransactionSql, partnerId: string, heldFor: ReadonlySet<string>, waitedFor: Promise<Record<string, unknown>[]>, scannedMax: number) {
   const scanned = await waitedFor;

@@ -16,7 +16,7 @@ function reparse(source: string, raw: string, line: number | null): Candidate {
     case 'NDJSON_BATCH':
       return parseNdjsonLine(raw, line ?? 1);
     case 'REST_POLL':
-      return parsePollItem(raw);
+      return parsePollItem(raw, line ?? undefined);
     case graphqlSource:
       return canonicalCandidate(JSON.parse(raw), line ?? 1);
     case 'CSV_REPORT': {

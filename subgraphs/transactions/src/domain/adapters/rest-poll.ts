@@ -38,18 +38,20 @@ export function parsePollPage(text: string): PollPageResult {
   if (data.length > pollPageItemsMax) return { ok: false, problem: `more than ${pollPageItemsMax} items` };
   const cursor = page.get('next_cursor');
   if (cursor !== null && cursor !== undefined && typeof cursor !== 'string') return { ok: false, problem: 'next_cursor must be a string or null' };
-  return { ok: true, page: { candidates: data.map(pollItemCandidate), nextCursor: cursor ?? null } };
+  // Each item's `line` is its 1-based place in the page: held rollbacks of one page are released in
+  // that order (they share a receipt instant), and a quarantined item says where it stood.
+  return { ok: true, page: { candidates: data.map((item, index) => pollItemCandidate(item, index + 1)), nextCursor: cursor ?? null } };
 }
 
-/** Parses one item given as its own text (items stored or replayed one by one). */
-export function parsePollItem(text: string): Candidate {
-  const parsed = jsonRecord({ raw: text });
-  return parsed.ok ? pollItemCandidate(parsed.object) : parsed.candidate;
+/** Parses one item given as its own text (items stored or replayed one by one), with its place in its page. */
+export function parsePollItem(text: string, line?: number): Candidate {
+  const parsed = jsonRecord(line === undefined ? { raw: text } : { raw: text, line });
+  return parsed.ok ? pollItemCandidate(parsed.object, line) : parsed.candidate;
 }
 
-function pollItemCandidate(item: JsonValue): Candidate {
-  if (!(item instanceof JsonObject)) return malformed('an item must be a JSON object', { raw: jsonTextOf(item) });
-  const origin = { raw: item.source };
+function pollItemCandidate(item: JsonValue, line: number | undefined): Candidate {
+  const origin = line === undefined ? { raw: jsonTextOf(item) } : { raw: jsonTextOf(item), line };
+  if (!(item instanceof JsonObject)) return malformed('an item must be a JSON object', origin);
   const record = readPollRecord(item);
   if (!record.ok) return malformed(record.problem, origin, idOf(item, 'txnId'));
   return formatStage(record.value, origin);
