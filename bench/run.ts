@@ -22,6 +22,8 @@ import { type Figure, format, say, table, within } from './support/report.ts';
 const runMsMax = 9.5 * 60_000;
 const ingestRows = 100_000;
 const ingestRounds = 5;
+/** Lines of the two uploads of the file-memory benchmark (about 24 and 235 MB of csv-report). */
+const fileMemoryLines = [300_000, 3_000_000] as const;
 
 async function benchIngestEndToEnd(server: BenchServer): Promise<Figure[]> {
   const { benchmarkIngest } = await import('./ingest.ts');
@@ -48,11 +50,26 @@ async function benchIngestEndToEnd(server: BenchServer): Promise<Figure[]> {
   }
 }
 
+/** A streamed csv-report upload at two sizes ten times apart: its live heap peak must not grow with the file. */
+async function benchFileMemory(server: BenchServer): Promise<Figure[]> {
+  const { benchmarkFileMemory } = await import('./file-memory.ts');
+  const databaseUrl = await server.freshDatabase('filememory');
+  const figures = await benchmarkFileMemory({ databaseUrl, lines: fileMemoryLines, log: (line) => say('file-memory', line) });
+  return [
+    ...figures.sizes.flatMap((size) => [
+      { bench: 'file-memory', name: `${format(size.lines)} lines (${size.fileMb.toFixed(0)} MB): live heap peak growth`, value: size.heapGrowthMb, unit: 'MB' },
+      { bench: 'file-memory', name: `${format(size.lines)} lines: RSS peak growth (info)`, value: size.rssGrowthMb, unit: 'MB' },
+    ]),
+    { bench: 'file-memory', name: `heap growth ${format(fileMemoryLines[1]!)} / ${format(fileMemoryLines[0]!)} lines`, value: figures.growthRatio, unit: 'x', bar: { op: '<=', target: 1.5 } },
+  ];
+}
+
 const benches: Record<string, (server: BenchServer) => Promise<Figure[]>> = {
   gateway: (server) => benchGateway(server),
   subscriptions: (server) => benchSubscriptions(server),
   latency: (server) => benchLatency(server),
   ingest: benchIngestEndToEnd,
+  'file-memory': benchFileMemory,
 };
 
 function selected(): string[] {

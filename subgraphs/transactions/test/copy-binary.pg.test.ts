@@ -10,7 +10,8 @@ import type { NewRow } from '../src/domain/index.ts';
  * New rows are written to PostgreSQL in its binary COPY format, encoded here: numerics as base-10,000
  * digits, instants as microseconds since 2000. These properties hold every stored column to what the
  * server makes of the same values as text, for amounts of up to 60 digits with any scale, instants from
- * year 1 to 9999, and text with tabs, backslashes, line breaks and characters outside the BMP.
+ * year 1 to 9999, and text with tabs, backslashes, line breaks and characters outside the BMP, short
+ * (written byte by byte while ASCII) and long.
  */
 
 /** 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z. */
@@ -28,7 +29,7 @@ const instant = fc.oneof(fc.integer({ min: instantMsMin, max: instantMsMax }), f
 /** Any text PostgreSQL can hold: everything but NUL (which no text column takes, in any format). */
 const text = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }).map((value) => value.replaceAll('\0', '')),
-  fc.constantFrom('tab\there', 'new\nline\r', 'back\\slash\\N', '\\.', '', '€ 💶 ü'),
+  fc.constantFrom('tab\there', 'new\nline\r', 'back\\slash\\N', '\\.', '', '€ 💶 ü', `${'a'.repeat(63)}€`, 'b'.repeat(64), 'c'.repeat(65), `${'d'.repeat(99)}💶`),
 );
 
 const row = fc.record({

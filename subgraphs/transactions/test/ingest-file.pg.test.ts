@@ -3,11 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '@clearhouse/kernel';
 import { signGatewayRequest } from '@clearhouse/kernel/auth/gateway-signature';
+import { generatedStream, liveHeap } from '../../../test/support/generated-stream.ts';
 import { countOf, createPartner, footprint, gatewaySecret, post, quarantineOf, startTestServer, type TestServer, uploaderHeaders } from './support/ingest-server.ts';
 
 const header = 'TxID;RoundID;PlayerID;GameID;Type;Amount;Currency;BonusFlag;RefTxID;Timestamp';
@@ -191,29 +190,8 @@ describe('streaming a large csv-report upload', () => {
   afterAll(async () => server?.stop());
 
   /** The file is generated while it is sent, so only the server's holdings show in the heap. */
-  function generatedFile(count: number, stopAfterBytes = Infinity): { stream: ReadableStream<Uint8Array>; sent: () => number } {
-    let index = -1;
-    let bytes = 0;
-    const encoder = new TextEncoder();
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        let text = '';
-        for (let step = 0; step < 2000 && index < count; step += 1, index += 1) text += index < 0 ? `${header}\n` : `${csvLine(index, 'BIG')}\n`;
-        if (text.length === 0 || bytes >= stopAfterBytes) return controller.close();
-        const chunk = encoder.encode(text);
-        bytes += chunk.byteLength;
-        controller.enqueue(chunk);
-      },
-    });
-    return { stream, sent: () => bytes };
-  }
-
-  /** The live heap: heapUsed right after a full collection (garbage not yet collected is no holding). */
-  function liveHeap(): number {
-    setFlagsFromString('--expose-gc');
-    (runInNewContext('gc') as () => void)();
-    return process.memoryUsage().heapUsed;
-  }
+  const generatedFile = (count: number, stopAfterBytes = Infinity) =>
+    generatedStream(count, (index) => (index < 0 ? header : csvLine(index, 'BIG')), stopAfterBytes);
 
   it('imports 300,000 lines with the live heap growing far less than the file (measured, not timed)', async () => {
     const baseline = liveHeap();

@@ -34,13 +34,28 @@ function uuidBytes(uuid: string): Buffer {
   return Buffer.from(hex, 'hex');
 }
 
+/** Text up to this long is written byte by byte while it is ASCII: a call into Buffer#write costs more. */
+const asciiInlineMax = 64;
+
 /** Writes `value` as a length-prefixed field (UTF-8 text; null as length -1); the offset after it. */
 function writeText(buffer: Buffer, at: number, value: string | null): number {
   if (value === null) {
     buffer.writeInt32BE(-1, at);
     return at + 4;
   }
-  const length = buffer.write(value, at + 4, 'utf8');
+  let length = value.length;
+  if (length <= asciiInlineMax) {
+    let index = 0;
+    for (; index < length; index += 1) {
+      const code = value.charCodeAt(index);
+      if (code >= 0x80) break;
+      buffer[at + 4 + index] = code;
+    }
+    // Past ASCII, the whole text again as UTF-8 (over the bytes written so far).
+    if (index < length) length = buffer.write(value, at + 4, 'utf8');
+  } else {
+    length = buffer.write(value, at + 4, 'utf8');
+  }
   buffer.writeInt32BE(length, at);
   return at + 4 + length;
 }
@@ -122,6 +137,15 @@ function textBound(text: string | null): number {
   return 4 + (text === null ? 0 : text.length * 3);
 }
 
+/**
+ * Where rows are written before their bytes are copied out at their exact size: the bound allows three
+ * bytes per UTF-16 unit of text, so a fresh buffer of that size per chunk was mostly never written. Only
+ * `copyDataOf` uses it, synchronously, so no two chunks write it at once. It keeps the largest bound yet, up to `scratchBytesMax`.
+ */
+let scratch = Buffer.allocUnsafe(0);
+/** A chunk bound larger than this (long raw texts) is written into a buffer of its own, not kept. */
+const scratchBytesMax = 16 * 1024 * 1024;
+
 export function copyDataOf(rows: readonly NewRow[], { partnerId, source }: { partnerId: string; source: string }): CopyData {
   const partnerField = fieldOf(uuidBytes(partnerId));
   const sourceField = fieldOf(Buffer.from(source, 'utf8'));
@@ -132,7 +156,8 @@ export function copyDataOf(rows: readonly NewRow[], { partnerId, source }: { par
     bound += textBound(row.funding) + textBound(row.currency) + textBound(row.refersTo) + textBound(row.status);
     bound += textBound(row.status === 'HELD' ? row.raw : null);
   }
-  const buffer = Buffer.allocUnsafe(bound);
+  if (scratch.length < bound && bound <= scratchBytesMax) scratch = Buffer.allocUnsafe(Math.min(scratchBytesMax, Math.max(bound, scratch.length * 2)));
+  const buffer = bound <= scratch.length ? scratch : Buffer.allocUnsafe(bound);
   const receivedAtOffsets = new Int32Array(rows.length);
   let at = header.copy(buffer, 0);
   for (let index = 0; index < rows.length; index += 1) {
@@ -162,7 +187,7 @@ export function copyDataOf(rows: readonly NewRow[], { partnerId, source }: { par
     }
   }
   at = buffer.writeInt16BE(-1, at);
-  // A copy of the bytes written: the bound is up to three times the text, and a plan is held a while.
+  // A copy of the bytes written: the scratch buffer is written again by the next chunk's plan.
   return { bytes: Buffer.from(buffer.subarray(0, at)), receivedAtOffsets };
 }
 
