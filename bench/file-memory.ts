@@ -4,7 +4,7 @@ import { connect } from '@clearhouse/kernel/db/index';
 import { gatewayAuthenticator } from '@clearhouse/kernel/graphql/index';
 import { signGatewayRequest } from '@clearhouse/kernel/auth/gateway-signature';
 import { start } from '../subgraphs/transactions/src/server.ts';
-import { generatedStream, liveHeap } from '../test/support/generated-stream.ts';
+import { generatedStream, sampleMemoryPeak } from '../test/support/generated-stream.ts';
 import { createPartner, csvHeader, csvOf, rowOf } from './ingest.ts';
 
 /**
@@ -43,14 +43,7 @@ export async function benchmarkFileMemory(options: { databaseUrl: string; lines:
       await createPartner(sql, code, 'CSV_REPORT', []);
       await server.drainPartnerEvents();
       const file = generatedStream(lines, (index) => (index < 0 ? csvHeader : csvOf(rowOf(`m${at}`, index))));
-      const baseline = liveHeap();
-      const baselineRss = process.memoryUsage().rss;
-      let peak = baseline;
-      let peakRss = baselineRss;
-      const sampler = setInterval(() => {
-        peak = Math.max(peak, liveHeap());
-        peakRss = Math.max(peakRss, process.memoryUsage().rss);
-      }, sampleEveryMs);
+      const memory = sampleMemoryPeak(sampleEveryMs);
       const startedMs = performance.now();
       const identity = { sub: 'bench', roles: ['OPS' as const], partnerId: null, expiresAtMs: Date.now() + 3_600_000 };
       const response = await fetch(`http://127.0.0.1:${server.port}/ingest/${code}/file`, {
@@ -61,10 +54,10 @@ export async function benchmarkFileMemory(options: { databaseUrl: string; lines:
       } as RequestInit);
       const answer = (await response.json()) as { accepted?: number };
       const seconds = (performance.now() - startedMs) / 1000;
-      clearInterval(sampler);
+      const { heapGrowth, rssGrowth } = memory.stop();
       if (response.status !== 200 || answer.accepted !== lines) throw new Error(`file of ${lines} lines: ${response.status} ${JSON.stringify(answer).slice(0, 300)}`);
       const size = {
-        lines, fileMb: file.sent() / 1e6, heapGrowthMb: (peak - baseline) / 1e6, rssGrowthMb: (peakRss - baselineRss) / 1e6, linesPerSecond: lines / seconds,
+        lines, fileMb: file.sent() / 1e6, heapGrowthMb: heapGrowth / 1e6, rssGrowthMb: rssGrowth / 1e6, linesPerSecond: lines / seconds,
       };
       sizes.push(size);
       log(`${lines} lines, ${size.fileMb.toFixed(1)} MB file: live heap peak +${size.heapGrowthMb.toFixed(1)} MB, RSS peak +${size.rssGrowthMb.toFixed(1)} MB, ${size.linesPerSecond.toFixed(0)} lines/s`);

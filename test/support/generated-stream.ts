@@ -29,3 +29,24 @@ export function liveHeap(): number {
   (runInNewContext('gc') as () => void)();
   return process.memoryUsage().heapUsed;
 }
+
+/**
+ * Samples the live heap (and the RSS) every `everyMs` from now until `stop`, which answers the peak
+ * growth of each over its value when sampling started, in bytes.
+ */
+export function sampleMemoryPeak(everyMs: number): { stop: () => { heapGrowth: number; rssGrowth: number } } {
+  const baseline = liveHeap();
+  const baselineRss = process.memoryUsage().rss;
+  let peak = baseline;
+  let peakRss = baselineRss;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, liveHeap());
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, everyMs);
+  return {
+    stop: () => {
+      clearInterval(sampler);
+      return { heapGrowth: peak - baseline, rssGrowth: peakRss - baselineRss };
+    },
+  };
+}

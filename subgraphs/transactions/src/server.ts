@@ -4,6 +4,7 @@ import { connect, startConsumer } from '@clearhouse/kernel/db/index';
 import { type Clock, topics } from '@clearhouse/kernel';
 import { pruneWebhookIds, webhookIdRetentionMsDefault } from './app/webhook-ingest.ts';
 import type { IngestDeps } from './app/ingest.ts';
+import { retentionDaysDefault } from './domain/index.ts';
 import type { IngestHttpOptions } from './infra/http/context.ts';
 import { ingestRoutes } from './infra/http/ingest-routes.ts';
 import { type PollerControl, startPoller } from './infra/poller/poller.ts';
@@ -56,7 +57,7 @@ export interface RunningTransactions extends RunningServer {
 
 export async function start(options: StartOptions): Promise<RunningTransactions> {
   const sql = connect(options.databaseUrl, { max: 10, application: 'clearhouse-transactions' });
-  const deps: IngestDeps = { sql, clock: options.clock, retentionDays: options.retentionDays ?? 400, heldRollbackOverdueMs: options.heldRollbackOverdueMs };
+  const deps: IngestDeps = { sql, clock: options.clock, retentionDays: options.retentionDays ?? retentionDaysDefault, heldRollbackOverdueMs: options.heldRollbackOverdueMs };
   const log = options.log ?? (() => {});
   let poller: PollerControl | null = null;
   const consumer = await startConsumer({

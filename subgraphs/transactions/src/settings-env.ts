@@ -1,5 +1,11 @@
+import { heldRollbackOverdueMsDefault } from './app/queries.ts';
+import { webhookIdRetentionMsDefault } from './app/webhook-ingest.ts';
+import { retentionDaysDefault } from './domain/index.ts';
 import { ingestHttpDefaults } from './infra/http/context.ts';
 import type { RateLimit } from './infra/http/rate-limit.ts';
+
+const hourMs = 3_600_000;
+const dayMs = 86_400_000;
 
 /** The transactions service's own settings from the environment (README, Configuration). */
 export interface TransactionsEnvSettings {
@@ -19,9 +25,9 @@ function numberOf(env: NodeJS.ProcessEnv, name: string, fallback: number, min: n
 
 export function transactionsEnvSettings(env: NodeJS.ProcessEnv = process.env): TransactionsEnvSettings {
   return {
-    retentionDays: numberOf(env, 'RETENTION_DAYS', 400, 1, 'a number of days'),
-    heldRollbackOverdueMs: numberOf(env, 'HELD_ROLLBACK_OVERDUE_HOURS', 4, 0, 'a number of hours') * 3_600_000,
-    webhookIdRetentionMs: numberOf(env, 'WEBHOOK_ID_RETENTION_DAYS', 30, 1, 'a number of days') * 86_400_000,
+    retentionDays: numberOf(env, 'RETENTION_DAYS', retentionDaysDefault, 1, 'a number of days'),
+    heldRollbackOverdueMs: numberOf(env, 'HELD_ROLLBACK_OVERDUE_HOURS', heldRollbackOverdueMsDefault / hourMs, 0, 'a number of hours') * hourMs,
+    webhookIdRetentionMs: numberOf(env, 'WEBHOOK_ID_RETENTION_DAYS', webhookIdRetentionMsDefault / dayMs, 1, 'a number of days') * dayMs,
     rateLimit: {
       burst: numberOf(env, 'INGEST_RATE_BURST', ingestHttpDefaults.rateLimit.burst, 1, 'a number of requests'),
       perSecond: numberOf(env, 'INGEST_RATE_PER_SECOND', ingestHttpDefaults.rateLimit.perSecond, 0.001, 'requests per second'),

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '@clearhouse/kernel';
 import { signGatewayRequest } from '@clearhouse/kernel/auth/gateway-signature';
-import { generatedStream, liveHeap } from '../../../test/support/generated-stream.ts';
+import { generatedStream, sampleMemoryPeak } from '../../../test/support/generated-stream.ts';
 import { countOf, createPartner, footprint, gatewaySecret, post, quarantineOf, startTestServer, type TestServer, uploaderHeaders } from './support/ingest-server.ts';
 
 const header = 'TxID;RoundID;PlayerID;GameID;Type;Amount;Currency;BonusFlag;RefTxID;Timestamp';
@@ -194,17 +194,13 @@ describe('streaming a large csv-report upload', () => {
     generatedStream(count, (index) => (index < 0 ? header : csvLine(index, 'BIG')), stopAfterBytes);
 
   it('imports 300,000 lines with the live heap growing far less than the file (measured, not timed)', async () => {
-    const baseline = liveHeap();
-    let peak = baseline;
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, liveHeap());
-    }, 500);
+    const memory = sampleMemoryPeak(500);
     const file = generatedFile(lineCount);
     const answer = await post(server.url('/ingest/BIG/file'), file.stream, uploaderHeaders(['OPS']));
-    clearInterval(sampler);
+    const { heapGrowth } = memory.stop();
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ lines: lineCount + 1, accepted: lineCount, quarantined: { count: 0 } });
-    const growthMb = (peak - baseline) / 1e6;
+    const growthMb = heapGrowth / 1e6;
     const fileMb = file.sent() / 1e6;
     console.log(`csv streaming: file ${fileMb.toFixed(1)} MB, heap peak growth ${growthMb.toFixed(1)} MB`);
     // Buffering the file would hold its text, and its 300,000 candidates, many times its size.
